@@ -1,0 +1,124 @@
+"""What every resource shares: the JSON body, paging, one commit, idempotent POSTs."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import request
+from marshmallow import Schema
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import BadRequest
+
+from ..auth import signed_in_user
+from ..errors import ApiError, ValidationFailed
+from ..extensions import db
+from ..models import IdempotencyRecord
+from ..schemas import load
+from ..services.pagination import page_of
+
+Reply = tuple[Any, int] | tuple[Any, int, dict[str, str]] | Any
+
+
+def json_body(schema: Schema) -> dict[str, Any]:
+    """The request's JSON object, validated; an empty body is an empty object."""
+    if not request.get_data(cache=True):
+        data: Any = {}
+    else:
+        try:
+            data = request.get_json(force=True)
+        except BadRequest:
+            raise ApiError("The request body is not valid JSON.") from None
+    return load(schema, data)
+
+
+def query_args(schema: Schema) -> dict[str, Any]:
+    return load(schema, request.args.to_dict(flat=True))
+
+
+def paged(stmt: Any, count: Any, query: dict[str, Any], serialize: Callable[[Any], Any]) -> Any:
+    return page_of(stmt, count, query["page"], query["per_page"], serialize)
+
+
+def transactional(view: Callable[..., Reply]) -> Callable[..., Reply]:
+    """Commit once when the view succeeds; roll everything back when it fails."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Reply:
+        try:
+            reply = view(*args, **kwargs)
+            db.session.commit()
+            return reply
+        except BaseException:
+            db.session.rollback()
+            raise
+
+    return wrapper
+
+
+def idempotent(view: Callable[..., Reply]) -> Callable[..., Reply]:
+    """A repeated POST with the same Idempotency-Key and caller gets the first answer.
+
+    The answer is stored in the same transaction as what it created, so a replay
+    can never find the poem without the record or the record without the poem.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Reply:
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return transactional(view)(*args, **kwargs)
+        key = key.strip()
+        if not key or len(key) > 255:
+            raise ValidationFailed({"Idempotency-Key": "Must be 1 to 255 characters."})
+        user = signed_in_user()
+        stored = _stored(user.id, key)
+        if stored is not None:
+            return _replay(stored)
+        try:
+            body, status, headers = view(*args, **kwargs)
+            if status < 300:
+                db.session.add(
+                    IdempotencyRecord(
+                        user_id=user.id,
+                        key=key,
+                        request_path=request.path[:255],
+                        status_code=status,
+                        response_body=json.dumps(body, ensure_ascii=False),
+                        location=headers.get("Location"),
+                    )
+                )
+            db.session.commit()
+        except IntegrityError:
+            # The same key raced in from another request: the first one wins.
+            db.session.rollback()
+            stored = _stored(user.id, key)
+            if stored is None:
+                raise
+            return _replay(stored)
+        except BaseException:
+            db.session.rollback()
+            raise
+        return body, status, headers
+
+    return wrapper
+
+
+def _stored(user_id: int, key: str) -> IdempotencyRecord | None:
+    return db.session.execute(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
+        )
+    ).scalar_one_or_none()
+
+
+def _replay(record: IdempotencyRecord) -> Reply:
+    if record.request_path != request.path:
+        raise ValidationFailed({"Idempotency-Key": "Already used for another request."})
+    headers = {"Idempotent-Replayed": "true"}
+    if record.location:
+        headers["Location"] = record.location
+    return json.loads(record.response_body), record.status_code, headers

@@ -1,0 +1,1 @@
+"""Icons, style sheets, translations and email templates; looked up with importlib.resources."""
