@@ -79,8 +79,9 @@ def revoke(payload: dict[str, Any]) -> None:
         db.session.add(RevokedToken(jti=payload["jti"], expires_at=expires))
 
 
-def signed_in_user() -> User:
-    verify_jwt_in_request()
+def signed_in_user(*, refresh: bool = False) -> User:
+    """The caller; ``refresh=True`` where a refresh token (and only one) is expected."""
+    verify_jwt_in_request(refresh=refresh)
     return current_user
 
 

@@ -8,7 +8,6 @@ from flask_jwt_extended import (
     create_refresh_token,
     decode_token,
     get_jwt,
-    jwt_required,
 )
 from flask_restful import Resource
 from jwt import PyJWTError
@@ -49,9 +48,8 @@ class Login(Resource):
 
 
 class Refresh(Resource):
-    @jwt_required(refresh=True)
     def post(self) -> Any:
-        user = signed_in_user()
+        user = signed_in_user(refresh=True)
         return {"access_token": create_access_token(identity=user)}, 200
 
 

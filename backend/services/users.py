@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, distinct, func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
@@ -164,9 +164,10 @@ def delete_user(target: User) -> None:
     if target.is_admin and _active_admins_besides(target) == 0:
         raise Conflict("The last active admin cannot be deleted.")
     rated = db.session.execute(
-        select(distinct(Rating.poem_id))
+        select(Rating.poem_id)
         .join(Poem, Poem.id == Rating.poem_id)
         .where(Rating.user_id == target.id, Poem.author_id != target.id)
+        .distinct()
     ).scalars().all()
     own_poems = select(Poem.id).where(Poem.author_id == target.id)
     db.session.execute(
