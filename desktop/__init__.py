@@ -1,0 +1,55 @@
+"""Poets Bay desktop app (PySide6). ``main(argv)`` is the entry point."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication
+
+APP_NAME = "PoetsBay"
+
+
+def ensure_app(argv: list[str] | None = None) -> QApplication:
+    """The running QApplication, or a new one named for QStandardPaths and QSettings."""
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv or [APP_NAME]))
+    assert isinstance(app, QApplication)
+    app.setApplicationDisplayName("Poets Bay")
+    apply_style(app)
+    return app
+
+
+def apply_style(app: QApplication) -> None:
+    from desktop.ui.common import icon, resource_text
+
+    if app.property("poetsbayStyled"):
+        return
+    app.setProperty("poetsbayStyled", True)
+    app.setStyleSheet(app.styleSheet() + resource_text("resources.styles", "app.qss"))
+    app.setWindowIcon(icon("app", "#2d5d7b"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if "--self-test" in argv:
+        from desktop.selftest import run_self_test
+
+        return run_self_test(argv)
+    app = ensure_app(argv)
+    from desktop.app import AppController
+
+    controller = AppController()
+    app.aboutToQuit.connect(controller.shutdown)
+    app.setQuitOnLastWindowClosed(True)
+    controller.start()
+    app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
+    return int(app.exec())
+
+
+__all__ = ["main", "ensure_app"]

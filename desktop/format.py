@@ -34,7 +34,7 @@ def date(value: str | None) -> str:
     except ValueError:
         return value
     dt = QDateTime.fromSecsSinceEpoch(int(parsed.timestamp()))
-    return QLocale().toString(dt.toLocalTime().date(), QLocale.FormatType.ShortFormat)
+    return QLocale().toString(dt.toLocalTime().date(), "d MMM yyyy")
 
 
 def author(item: dict[str, Any]) -> str:

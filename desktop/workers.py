@@ -77,13 +77,16 @@ class TaskRunner(QObject):
         return job_id
 
     def wait(self, msecs: int = 10000) -> bool:
-        """Block until running jobs end (used on quit and in tests)."""
+        """Drop waiting jobs and block until running ones end (on quit)."""
+        self._pool.clear()
         return self._pool.waitForDone(msecs)
 
     def forget(self) -> None:
         """Drop pending callbacks: their results will be ignored."""
+        had = bool(self._callbacks)
         self._callbacks.clear()
-        self.busyChanged.emit(False)
+        if had:
+            self.busyChanged.emit(False)
 
     @Slot(int, bool, object)
     def _dispatch(self, job_id: int, ok: bool, result: Any) -> None:

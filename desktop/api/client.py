@@ -81,9 +81,7 @@ class ApiClient:
             raise ServerUnreachable("", "no server address")
         return f"{self._base_url}/api/v1{path}"
 
-    def _send(
-        self, method: str, path: str, token: str | None, **kwargs: Any
-    ) -> requests.Response:
+    def _send(self, method: str, path: str, token: str | None, **kwargs: Any) -> requests.Response:
         url = self._url(path)
         headers = dict(kwargs.pop("headers", None) or {})
         if token:
@@ -101,9 +99,7 @@ class ApiClient:
         except requests.exceptions.ConnectionError as exc:
             raise ServerUnreachable(self._base_url, "connection refused or lost") from exc
 
-    def request(
-        self, method: str, path: str, *, auth: bool = True, **kwargs: Any
-    ) -> Any:
+    def request(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
         """Send one call; return the decoded JSON (None for 204)."""
         token = self._access if auth else None
         resp = self._send(method, path, token, **kwargs)
@@ -214,9 +210,7 @@ class ApiClient:
     def create_poem(self, title: str, body: str) -> Json:
         return self.request("POST", "/poems", json={"title": title, "body": body})
 
-    def update_poem(
-        self, poem_id: int, *, version: int | None = None, **fields: Any
-    ) -> Json:
+    def update_poem(self, poem_id: int, *, version: int | None = None, **fields: Any) -> Json:
         headers = {"If-Match": f'"{version}"'} if version is not None else {}
         return self.request("PATCH", f"/poems/{poem_id}", json=fields, headers=headers)
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -40,7 +48,7 @@ class TwoLineDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        text = opt.text
+        text = str(index.data() or "")
         opt.text = ""
         widget = opt.widget  # type: ignore[attr-defined]
         style = widget.style() if widget else None
@@ -51,24 +59,28 @@ class TwoLineDelegate(QStyledItemDelegate):
         palette = opt.palette  # type: ignore[attr-defined]
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         rect: QRect = opt.rect.adjusted(10, 6, -10, -6)  # type: ignore[attr-defined]
-        painter.save()
-        bold = QFont(opt.font)  # type: ignore[attr-defined]
+        base = QFont(widget.font()) if widget else QFont()
+        bold = QFont(base)
         bold.setBold(True)
-        bold.setPointSizeF(bold.pointSizeF() * 1.05)
+        painter.save()
         painter.setFont(bold)
         painter.setPen(palette.color(role))
-        line_height = painter.fontMetrics().height()
-        elided = painter.fontMetrics().elidedText(first, Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(rect.adjusted(0, 0, 0, 0), Qt.AlignmentFlag.AlignLeft, elided)
+        metrics = painter.fontMetrics()
+        elided = metrics.elidedText(first, Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), elided)
         if rest:
-            painter.setFont(opt.font)  # type: ignore[attr-defined]
+            painter.setFont(base)
             color = palette.color(role)
             if not selected:
-                color.setAlpha(160)
+                color = palette.color(QPalette.ColorRole.PlaceholderText)
             painter.setPen(color)
             painter.drawText(
-                rect.adjusted(0, line_height + 2, 0, 0),
-                Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+                rect.adjusted(0, metrics.height() + 2, 0, 0),
+                int(
+                    Qt.AlignmentFlag.AlignLeft
+                    | Qt.AlignmentFlag.AlignTop
+                    | Qt.TextFlag.TextWordWrap
+                ),
                 rest,
             )
         painter.restore()
@@ -104,7 +116,7 @@ class PoemBrowser(QWidget):
 
         self.authorEdit = QLineEdit(self)
         name(self.authorEdit, "authorFilter", self.tr("Filter by author"))
-        self.authorEdit.setPlaceholderText(self.tr("Author"))
+        self.authorEdit.setPlaceholderText(self.tr("Poet's name"))
         self.scoreBox = QComboBox(self)
         name(self.scoreBox, "scoreFilter", self.tr("Minimum score"))
         self.scoreBox.addItem(self.tr("Any score"), None)
@@ -129,14 +141,16 @@ class PoemBrowser(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.authorEdit, 1)
         filters.addWidget(self.scoreBox)
-        filters.addWidget(QLabel(self.tr("from"), self))
-        filters.addWidget(self.fromDate)
-        filters.addWidget(QLabel(self.tr("to"), self))
-        filters.addWidget(self.toDate)
+        dates = QHBoxLayout()
+        dates.addWidget(QLabel(self.tr("&Written from"), self, buddy=self.fromDate))
+        dates.addWidget(self.fromDate, 1)
+        dates.addWidget(QLabel(self.tr("t&o"), self, buddy=self.toDate))
+        dates.addWidget(self.toDate, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(filters)
+        layout.addLayout(dates)
         layout.addWidget(self.poemList, 1)
         layout.addWidget(self.statusLabel)
 

@@ -58,7 +58,9 @@ class PoemEditor(QDialog):
 
         self.bodyEdit = QPlainTextEdit(self)
         name(self.bodyEdit, "bodyEdit", self.tr("Poem"))
-        self.bodyEdit.setPlaceholderText(self.tr("Write your poem here. Blank lines separate stanzas."))
+        self.bodyEdit.setPlaceholderText(
+            self.tr("Write your poem here. Blank lines separate stanzas.")
+        )
         self.bodyEdit.setFont(poem_font())
         self.bodyEdit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.bodyEdit.setTabStopDistance(4 * self.bodyEdit.fontMetrics().horizontalAdvance(" "))

@@ -29,8 +29,9 @@ def _star(rect: QRectF) -> QPolygonF:
     for i in range(10):
         radius = outer if i % 2 == 0 else inner
         angle = -math.pi / 2 + i * math.pi / 5
-        points.append(QPointF(center.x() + radius * math.cos(angle),
-                              center.y() + radius * math.sin(angle)))
+        points.append(
+            QPointF(center.x() + radius * math.cos(angle), center.y() + radius * math.sin(angle))
+        )
     return QPolygonF(points)
 
 

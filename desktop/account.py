@@ -1,0 +1,188 @@
+"""The account side of the controller: profile, notifications (unread count), users admin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from desktop import errors
+from desktop.api import ApiError
+from desktop.models.lists import NotificationsModel, UsersModel
+from desktop.ui.account_dialogs import NotificationsDialog, ProfileDialog
+from desktop.ui.common import icon
+from desktop.ui.users_dialog import UsersDialog
+
+if TYPE_CHECKING:
+    from desktop.app import AppController
+
+POLL_MS = 30_000
+
+
+class AccountController(QObject):
+    unreadChanged = Signal(int)
+
+    def __init__(self, core: AppController) -> None:
+        super().__init__(core)
+        self.core = core
+        self.client = core.client
+        self.runner = core.runner
+        self.window = core.main_window
+        self.unread = 0
+        self.notifications = NotificationsModel(self.runner, per_page=30, parent=self)
+        self.users = UsersModel(self.runner, per_page=50, parent=self)
+        self.profile_dialog: ProfileDialog | None = None
+        self.users_dialog: UsersDialog | None = None
+        self.notifications_dialog: NotificationsDialog | None = None
+        self._tray: QSystemTrayIcon | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self.refresh_unread)
+
+        self.window.notificationsRequested.connect(self.show_notifications)
+        self.window.profileRequested.connect(self.show_profile)
+        self.window.usersRequested.connect(self.show_users)
+        core.signedIn.connect(self._signed_in)
+        core.signedOut.connect(self._signed_out)
+        self.notifications.failed.connect(lambda exc: self.core.report(exc))
+        self.users.failed.connect(lambda exc: self.core.report(exc))
+
+    def stop(self) -> None:
+        self._poll.stop()
+
+    def _signed_in(self, _user: Any) -> None:
+        self.unread = 0
+        self.refresh_unread()
+        self._poll.start()
+
+    def _signed_out(self) -> None:
+        self._poll.stop()
+        self.unread = 0
+        self.window.set_unread(0)
+        self.notifications.clear()
+        self.users.clear()
+
+    # -- notifications ------------------------------------------------------------------------
+    def refresh_unread(self) -> None:
+        if self.core.user is None:
+            return
+        self.runner.run(self.client.unread_count, self._unread_arrived, lambda exc: None)
+
+    def _unread_arrived(self, count: int) -> None:
+        previous, self.unread = self.unread, count
+        self.window.set_unread(count)
+        self.unreadChanged.emit(count)
+        if count > previous and self._poll.isActive() and previous >= 0:
+            self._tray_message(count - previous)
+
+    def _tray_message(self, new: int) -> None:
+        if not QSystemTrayIcon.isSystemTrayAvailable() or not QSystemTrayIcon.supportsMessages():
+            return
+        if self._tray is None:
+            self._tray = QSystemTrayIcon(icon("app", "#2d5d7b"), self)
+            self._tray.activated.connect(lambda _reason: self.show_notifications())
+            self._tray.show()
+        self._tray.showMessage(self.tr("Poets Bay"), self.tr("%n new notification(s)", "", new))
+
+    def show_notifications(self) -> None:
+        if self.core.user is None:
+            return
+        dialog = NotificationsDialog(self.notifications, self.window)
+        self.notifications_dialog = dialog
+        dialog.markReadRequested.connect(self.mark_read)
+        dialog.markAllReadRequested.connect(self.mark_all_read)
+        dialog.poemRequested.connect(self.core.library.open_poem)
+        dialog.finished.connect(dialog.deleteLater)
+        self.notifications.set_fetch(lambda page, per: self.client.notifications(page, per))
+        dialog.open()
+
+    def mark_read(self, notification_id: int) -> None:
+        def done(_result: Any) -> None:
+            self.notifications.mark_read(notification_id)
+            self.refresh_unread()
+
+        self.runner.run(lambda: self.client.mark_read(notification_id), done, self._failed)
+
+    def mark_all_read(self) -> None:
+        def done(_result: Any) -> None:
+            self.notifications.mark_all_read()
+            self.refresh_unread()
+
+        self.runner.run(self.client.mark_all_read, done, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        dialog = self.notifications_dialog
+        if dialog is not None and dialog.isVisible():
+            dialog.banner.show_message(errors.describe(exc))
+        else:
+            self.core.report(exc)
+
+    # -- profile ------------------------------------------------------------------------------
+    def show_profile(self) -> None:
+        if self.core.user is None:
+            return
+        dialog = ProfileDialog(dict(self.core.user), self.window)
+        self.profile_dialog = dialog
+        dialog.saveRequested.connect(lambda changes: self._save_profile(dialog, changes))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _save_profile(self, dialog: ProfileDialog, changes: dict[str, Any]) -> None:
+        dialog.set_busy(True)
+
+        def saved(user: dict[str, Any]) -> None:
+            dialog.set_busy(False)
+            self.core.user = user
+            self.window.set_user(user, self.core.mode_text)
+            dialog.accept()
+
+        def failed(exc: BaseException) -> None:
+            dialog.set_busy(False)
+            if isinstance(exc, ApiError) and exc.status == 403 and "current_password" in changes:
+                dialog.show_errors({"current_password": exc.detail or self.tr("Wrong password.")})
+            elif isinstance(exc, ApiError) and exc.errors:
+                dialog.show_errors(exc.errors, exc.message)
+            else:
+                dialog.banner.show_message(errors.describe(exc))
+
+        self.runner.run(lambda: self.client.update_me(**changes), saved, failed)
+
+    # -- users (admins) -----------------------------------------------------------------------
+    def show_users(self) -> None:
+        user = self.core.user
+        if user is None or user.get("role") != "admin":
+            return
+        dialog = UsersDialog(self.users, user.get("id"), self.window)
+        self.users_dialog = dialog
+        dialog.searchChanged.connect(self.search_users)
+        dialog.roleRequested.connect(lambda uid, role: self._admin(uid, role=role))
+        dialog.activeRequested.connect(lambda uid, active: self._admin(uid, active=active))
+        dialog.deleteRequested.connect(self._delete_user)
+        dialog.finished.connect(dialog.deleteLater)
+        self.search_users("")
+        dialog.open()
+
+    def search_users(self, text: str) -> None:
+        q = text.strip()
+        self.users.set_fetch(lambda page, per: self.client.users(page, per, q=q, sort="name"))
+
+    def _admin(self, user_id: int, **fields: Any) -> None:
+        self._users_call(lambda: self.client.update_user(user_id, **fields), self.users.update_item)
+
+    def _delete_user(self, user_id: int) -> None:
+        self._users_call(
+            lambda: self.client.delete_user(user_id), lambda _r: self.users.remove_item(user_id)
+        )
+
+    def _users_call(self, call: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        def failed(exc: BaseException) -> None:
+            dialog = self.users_dialog
+            if dialog is not None and dialog.isVisible():
+                dialog.banner.show_message(errors.describe(exc))
+                dialog._selection_changed()
+            else:
+                self.core.report(exc)
+
+        self.runner.run(call, done, failed)

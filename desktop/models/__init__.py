@@ -1,0 +1,1 @@
+"""Qt item models fed page by page from the API."""

@@ -1,0 +1,1 @@
+"""Windows, dialogs and widgets: they show state and emit intent."""
