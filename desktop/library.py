@@ -137,7 +137,7 @@ class LibraryController(QObject):
         editor.overwriteRequested.connect(lambda t, b: self._save(editor, t, b, overwrite=True))
         editor.deleteRequested.connect(lambda: self._delete(editor))
         editor.banner.retryClicked.connect(lambda: self._save(editor, editor.title, editor.body))
-        editor.finished.connect(editor.deleteLater)
+        editor.finished.connect(lambda _result: self._closed("editor", editor))
         editor.open()
 
     def _save(self, editor: PoemEditor, title: str, body: str, overwrite: bool = False) -> None:
@@ -192,6 +192,11 @@ class LibraryController(QObject):
 
         self.runner.run(lambda: self.client.delete_poem(poem_id), deleted, failed)
 
+    def _closed(self, attribute: str, dialog: QObject) -> None:
+        if getattr(self, attribute) is dialog:
+            setattr(self, attribute, None)
+        dialog.deleteLater()
+
     # -- rating -------------------------------------------------------------------------------
     def rate_current(self) -> None:
         poem = self.window.reader.poem
@@ -201,7 +206,7 @@ class LibraryController(QObject):
         self.rating_dialog = dialog
         dialog.submitRequested.connect(lambda s, c: self._submit_rating(dialog, s, c))
         dialog.deleteRequested.connect(lambda: self._delete_rating(dialog))
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: self._closed("rating_dialog", dialog))
         dialog.open()
 
     def _submit_rating(self, dialog: RatingDialog, score: int, comment: str) -> None:
