@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String, UniqueConstraint
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -42,5 +42,6 @@ class IdempotencyRecord(db.Model):
     request_path: Mapped[str] = mapped_column(String(255))
     status_code: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[str] = mapped_column(LongText)
-    location: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # The first answer's headers (Location, ETag …) as a JSON object, replayed with its body.
+    response_headers: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)

@@ -88,7 +88,7 @@ def idempotent(view: Callable[..., Reply]) -> Callable[..., Reply]:
                         request_path=request.path[:255],
                         status_code=status,
                         response_body=json.dumps(body, ensure_ascii=False),
-                        location=headers.get("Location"),
+                        response_headers=json.dumps(dict(headers)),
                     )
                 )
             db.session.commit()
@@ -118,7 +118,5 @@ def _stored(user_id: int, key: str) -> IdempotencyRecord | None:
 def _replay(record: IdempotencyRecord) -> Reply:
     if record.request_path != request.path:
         raise ValidationFailed({"Idempotency-Key": "Already used for another request."})
-    headers = {"Idempotent-Replayed": "true"}
-    if record.location:
-        headers["Location"] = record.location
+    headers = {**json.loads(record.response_headers or "{}"), "Idempotent-Replayed": "true"}
     return json.loads(record.response_body), record.status_code, headers

@@ -30,6 +30,8 @@ def _if_match() -> int | None:
     if header is None:
         return None
     value = header.strip()
+    if value == "*":
+        return None  # any current version
     if value.startswith("W/"):
         value = value[2:]
     value = value.strip('"')

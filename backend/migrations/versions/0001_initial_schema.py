@@ -25,7 +25,7 @@ def upgrade():
     sa.Column('request_path', sa.String(length=255), nullable=False),
     sa.Column('status_code', sa.Integer(), nullable=False),
     sa.Column('response_body', sa.Text().with_variant(mysql.MEDIUMTEXT(), 'mariadb').with_variant(mysql.MEDIUMTEXT(), 'mysql'), nullable=False),
-    sa.Column('location', sa.String(length=255), nullable=True),
+    sa.Column('response_headers', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_records')),
     sa.UniqueConstraint('user_id', 'key', name='uq_idempotency_user_id_key')
