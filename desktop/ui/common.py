@@ -72,11 +72,11 @@ class MessageBanner(QFrame):
         name(self._label, "messageText", self.tr("Message text"))
         self._label.setWordWrap(True)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._retry = QPushButton(self.tr("&Retry"), self)
-        name(self._retry, "retryButton", self.tr("Retry"))
-        self._retry.clicked.connect(self.retryClicked)
+        self.retryButton = QPushButton(self.tr("&Retry"), self)
+        name(self.retryButton, "retryButton", self.tr("Retry"))
+        self.retryButton.clicked.connect(self.retryClicked)
         layout.addWidget(self._label, 1)
-        layout.addWidget(self._retry)
+        layout.addWidget(self.retryButton)
         self.hide()
 
     @property
@@ -88,7 +88,7 @@ class MessageBanner(QFrame):
         self.style().unpolish(self)
         self.style().polish(self)
         self._label.setText(text)
-        self._retry.setVisible(retry)
+        self.retryButton.setVisible(retry)
         self.setVisible(bool(text))
 
     def clear(self) -> None:
