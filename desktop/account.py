@@ -64,6 +64,11 @@ class AccountController(QObject):
         self.notifications.clear()
         self.users.clear()
 
+    def _closed(self, attribute: str, dialog: QObject) -> None:
+        if getattr(self, attribute) is dialog:
+            setattr(self, attribute, None)
+        dialog.deleteLater()
+
     # -- notifications ------------------------------------------------------------------------
     def refresh_unread(self) -> None:
         if self.core.user is None:
@@ -94,7 +99,7 @@ class AccountController(QObject):
         dialog.markReadRequested.connect(self.mark_read)
         dialog.markAllReadRequested.connect(self.mark_all_read)
         dialog.poemRequested.connect(self.core.library.open_poem)
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _r: self._closed("notifications_dialog", dialog))
         self.notifications.set_fetch(lambda page, per: self.client.notifications(page, per))
         dialog.open()
 
@@ -126,7 +131,7 @@ class AccountController(QObject):
         dialog = ProfileDialog(dict(self.core.user), self.window)
         self.profile_dialog = dialog
         dialog.saveRequested.connect(lambda changes: self._save_profile(dialog, changes))
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _r: self._closed("profile_dialog", dialog))
         dialog.open()
 
     def _save_profile(self, dialog: ProfileDialog, changes: dict[str, Any]) -> None:
@@ -160,7 +165,7 @@ class AccountController(QObject):
         dialog.roleRequested.connect(lambda uid, role: self._admin(uid, role=role))
         dialog.activeRequested.connect(lambda uid, active: self._admin(uid, active=active))
         dialog.deleteRequested.connect(self._delete_user)
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _r: self._closed("users_dialog", dialog))
         self.search_users("")
         dialog.open()
 
