@@ -63,6 +63,7 @@ class PoemEditor(QDialog):
         )
         self.bodyEdit.setFont(poem_font())
         self.bodyEdit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.bodyEdit.document().setDocumentMargin(10)
         self.bodyEdit.setTabStopDistance(4 * self.bodyEdit.fontMetrics().horizontalAdvance(" "))
 
         self.countsLabel = QLabel(self)

@@ -53,6 +53,7 @@ class PoemReader(QWidget):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
+        self.poemReader.document().setDocumentMargin(14)
         self.poemReader.setTabStopDistance(4 * self.poemReader.fontMetrics().horizontalAdvance(" "))
 
         self.ratingsLabel = QLabel(self)

@@ -1,0 +1,23 @@
+"""`make screenshots` renders the four windows to PNG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from desktop.screenshots import render
+
+
+def test_render_writes_the_four_windows(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    written = render(tmp_path / "shots")
+    names = sorted(p.name for p in written)
+    assert names == [
+        "connect-window.png",
+        "main-window.png",
+        "poem-editor.png",
+        "rating-dialog.png",
+    ]
+    for path in written:
+        image = QImage(str(path))
+        assert not image.isNull() and image.width() >= 300 and image.height() >= 200, path
