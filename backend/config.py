@@ -89,6 +89,7 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": _env("MAIL_SENDER", "Poets Bay <poetsbay@localhost>"),
         "MAIL_TIMEOUT": 10,
+        "MAIL_SUPPRESS_SEND": False,  # Flask-Mail would drop mail whenever TESTING is on
         # Outbox back-off: first retry after OUTBOX_RETRY_BASE seconds, doubling, capped.
         "OUTBOX_RETRY_BASE": 5.0,
         "OUTBOX_RETRY_CAP": 600.0,

@@ -13,6 +13,7 @@ import socket
 import threading
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask
 from flask_mail import Message
@@ -42,6 +43,23 @@ def is_permanent(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPResponseException):
         return 500 <= error.smtp_code < 600 and error.smtp_code != 530
     return False
+
+
+class LetterMessage(Message):
+    """Flask-Mail wraps text + HTML in multipart/mixed even without attachments;
+    a letter is multipart/alternative at the top, so every client picks one part."""
+
+    def _message(self) -> Any:
+        message = super()._message()
+        parts = message.get_payload() if message.get_content_type() == "multipart/mixed" else None
+        if self.attachments or not parts or len(parts) != 1:
+            return message
+        alternative = parts[0]
+        for name, value in message._headers:  # as stored, already encoded for the wire
+            if name.lower() not in ("content-type", "mime-version"):
+                alternative._headers.append((name, value))
+        alternative.policy = message.policy
+        return alternative
 
 
 class OutboxWorker:
@@ -133,7 +151,7 @@ class OutboxWorker:
         row = db.session.get(OutboxMessage, message_id)
         if row is None or row.claimed_by != self.worker_id or row.status != PENDING:
             return 0
-        message = Message(
+        message = LetterMessage(
             subject=row.subject, recipients=[row.recipient], body=row.body_text, html=row.body_html
         )
         try:

@@ -38,6 +38,15 @@ class QueryBool(fields.Boolean):
     falsy = {"false", "0", "no"}
 
 
+MAX_ID = 2**63 - 1  # the largest integer SQLite and MySQL bind
+
+
+def Id() -> fields.Integer:  # noqa: N802 (a field factory, read like a field class)
+    return fields.Integer(
+        validate=validate.Range(1, MAX_ID, error="Must be a whole number from 1 up.")
+    )
+
+
 def _length(lo: int, hi: int, what: str = "characters") -> validate.Length:
     return validate.Length(min=lo, max=hi, error=f"Must be {lo} to {hi} {what} long.")
 
@@ -134,7 +143,7 @@ POEM_SORTS = (
 
 class PoemListQuery(QuerySchema):
     q = fields.String(validate=validate.Length(max=200))
-    author_id = fields.Integer(validate=validate.Range(min=1, error="Must be 1 or more."))
+    author_id = Id()
     author = fields.String(validate=validate.Length(max=100))
     date_from = fields.Date()
     date_to = fields.Date()
@@ -165,8 +174,8 @@ class UserListQuery(QuerySchema):
 
 
 class RatingListQuery(QuerySchema):
-    user_id = fields.Integer(validate=validate.Range(min=1, error="Must be 1 or more."))
-    poem_id = fields.Integer(validate=validate.Range(min=1, error="Must be 1 or more."))
+    user_id = Id()
+    poem_id = Id()
     sort = sort_field(("-created_at", "created_at", "-score", "score"), "-created_at")
 
 
@@ -189,10 +198,36 @@ def _flatten(messages: Any) -> dict[str, str]:
     return flat
 
 
+def _encodable(value: Any) -> bool:
+    """False for text no database can store: JSON lets a lone surrogate (\\ud800) through."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, list):
+        return all(_encodable(item) for item in value)
+    if isinstance(value, dict):
+        return all(_encodable(key) and _encodable(item) for key, item in value.items())
+    return True
+
+
+def _printable_name(name: Any) -> str:
+    return str(name).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def load(schema: Schema, data: Any) -> dict[str, Any]:
     """Validate ``data``; a 422 naming every bad field when it does not fit."""
     if not isinstance(data, dict):
         raise ValidationFailed({"body": "Must be a JSON object."})
+    broken = {
+        _printable_name(name): "Must be valid Unicode text."
+        for name, value in data.items()
+        if not (_encodable(name) and _encodable(value))
+    }
+    if broken:
+        raise ValidationFailed(broken)
     try:
         return schema.load(data)
     except ValidationError as error:

@@ -8,8 +8,10 @@ from flask import Flask, Response
 from flask_jwt_extended.exceptions import JWTExtendedException
 from flask_restful import Api
 from jwt import PyJWTError
+from werkzeug.routing import IntegerConverter
 
 from ..errors import to_response
+from ..schemas import MAX_ID
 from . import auth, meta, notifications, poems, ratings, users
 
 
@@ -23,7 +25,15 @@ class ProblemApi(Api):
         return to_response(e)
 
 
+class IdConverter(IntegerConverter):
+    """``<id:…>``: a positive integer a database can hold; anything larger is a 404, not a 500."""
+
+    def __init__(self, url_map: Any) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
 def init_app(app: Flask) -> Any:
+    app.url_map.converters["id"] = IdConverter
     api = ProblemApi(prefix="/api/v1", catch_all_404s=True)
     routes = [
         (auth.Register, "/auth/register"),
@@ -33,14 +43,14 @@ def init_app(app: Flask) -> Any:
         (users.Me, "/users/me"),
         (users.MyRatings, "/users/me/ratings"),
         (users.UserList, "/users"),
-        (users.UserItem, "/users/<int:user_id>"),
+        (users.UserItem, "/users/<id:user_id>"),
         (poems.PoemList, "/poems"),
-        (poems.PoemItem, "/poems/<int:poem_id>"),
-        (ratings.PoemRatings, "/poems/<int:poem_id>/ratings"),
+        (poems.PoemItem, "/poems/<id:poem_id>"),
+        (ratings.PoemRatings, "/poems/<id:poem_id>/ratings"),
         (ratings.RatingList, "/ratings"),
-        (ratings.RatingItem, "/ratings/<int:rating_id>"),
+        (ratings.RatingItem, "/ratings/<id:rating_id>"),
         (notifications.NotificationList, "/notifications"),
-        (notifications.NotificationRead, "/notifications/<int:notification_id>/read"),
+        (notifications.NotificationRead, "/notifications/<id:notification_id>/read"),
         (notifications.NotificationsReadAll, "/notifications/read-all"),
         (meta.Health, "/health"),
         (meta.OpenApi, "/openapi.json"),

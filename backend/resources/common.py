@@ -7,11 +7,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from marshmallow import Schema
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from ..auth import signed_in_user
 from ..errors import ApiError, ValidationFailed
@@ -23,9 +23,23 @@ from ..services.pagination import page_of
 Reply = tuple[Any, int] | tuple[Any, int, dict[str, str]] | Any
 
 
+def _raw_body() -> bytes:
+    """The body, 413 when it is over the limit, whether or not it came with a length.
+
+    A chunked body has no Content-Length for the before-request check, and werkzeug
+    cuts it at MAX_CONTENT_LENGTH without a word: look one byte further to tell.
+    """
+    raw = request.get_data(cache=True)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is None and limit is not None and len(raw) >= limit:
+        if request.environ["wsgi.input"].read(1):
+            raise RequestEntityTooLarge()
+    return raw
+
+
 def json_body(schema: Schema) -> dict[str, Any]:
     """The request's JSON object, validated; an empty body is an empty object."""
-    if not request.get_data(cache=True):
+    if not _raw_body():
         data: Any = {}
     else:
         try:

@@ -35,7 +35,7 @@ def _if_match() -> int | None:
     if value.startswith("W/"):
         value = value[2:]
     value = value.strip('"')
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise ValidationFailed({"If-Match": 'Must be the poem\'s version in quotes, like "3".'})
     return int(value)
 

@@ -20,7 +20,9 @@ def page_of(
     if count_stmt is None:
         count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
     total = db.session.execute(count_stmt).scalar_one()
-    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    offset = (page - 1) * per_page
+    # Past the end there is nothing to fetch (and an offset past 2**63 would not even bind).
+    rows = db.session.execute(stmt.limit(per_page).offset(offset)).all() if offset < total else []
     return {
         "items": [serialize(row) for row in rows],
         "page": page,

@@ -1,0 +1,158 @@
+"""The ``poetsbay`` command: the desktop app by default, and the club server's tools."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import signal
+import sys
+import time
+from typing import Any
+
+import click
+
+from . import __version__
+
+
+def _app(**overrides: Any) -> Any:
+    from . import create_app
+
+    try:
+        return create_app(overrides)
+    except ValueError as error:  # a bad setting: say which, no traceback
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="poetsbay")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Poets Bay: with no command, opens the desktop app."""
+    if ctx.invoked_subcommand is None:
+        try:
+            from desktop import main as desktop_main
+        except ImportError as error:
+            raise click.ClickException(f"The desktop app is not available: {error}") from None
+        sys.exit(desktop_main(sys.argv))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8500, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+def serve(host: str, port: int, threads: int) -> None:
+    """Run the club server: migrations, then the API and the email worker."""
+    from waitress.server import create_server
+
+    from .db_setup import upgrade_database
+    from .outbox import OutboxWorker
+    from .serving import log_requests, stop_server
+
+    _logging()
+    log = logging.getLogger("poetsbay")
+    app = _app()
+    upgrade_database(app)
+    log_requests(app)
+    worker = OutboxWorker(app)
+    worker.start()
+    server = create_server(app, host=host, port=port, threads=threads, ident="poetsbay")
+    mail = "SMTP " + app.config["MAIL_SERVER"] if app.config["MAIL_ENABLED"] else "no SMTP"
+    database = app.config["SQLALCHEMY_DATABASE_URI"].split("://")[0]
+    log.info(
+        "Poets Bay %s serving on http://%s:%s/api/v1 (%s, %s, %d threads)",
+        __version__, server.effective_host, server.effective_port, database, mail, threads,
+    )
+
+    def _terminate(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        stop_server(server)
+        worker.stop()
+        log.info("stopped")
+
+
+@cli.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+def create_admin(email: str, name: str) -> None:
+    """Make an admin account. The password is asked twice, or read from stdin
+    (two lines) when stdin is not a terminal."""
+    from .db_setup import upgrade_database
+    from .errors import ApiError
+    from .extensions import db
+    from .schemas import RegisterSchema, load
+    from .services.users import register
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        again = getpass.getpass("Password again: ")
+    else:
+        lines = sys.stdin.read().splitlines() + ["", ""]
+        password, again = lines[0], lines[1]
+    if password != again:
+        raise click.ClickException("The two passwords differ.")
+    app = _app()
+    upgrade_database(app)
+    with app.app_context():
+        try:
+            data = load(RegisterSchema(), {"name": name, "email": email, "password": password})
+            user = register(data["name"], data["email"], data["password"])
+            user.role = "admin"
+            db.session.commit()
+        except ApiError as error:
+            problems = "; ".join(f"{k}: {v}" for k, v in (error.errors or {}).items())
+            raise click.ClickException(f"{error.detail} {problems}".strip()) from None
+        click.echo(f"Admin {user.name} <{user.email}> created (id {user.id}).")
+
+
+@cli.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Bring the database to the newest schema."""
+    from .db_setup import upgrade_database
+
+    _logging()
+    upgrade_database(_app())
+    click.echo("The database is up to date.")
+
+
+@cli.command("demo-data")
+@click.option("--users", default=50, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--poems", default=200, show_default=True, type=click.IntRange(0, 10_000_000))
+@click.option("--ratings", default=1000, show_default=True, type=click.IntRange(0, 100_000_000))
+@click.option("--seed", default=1, show_default=True, help="Same seed, same data.")
+def demo_data(users: int, poems: int, ratings: int, seed: int) -> None:
+    """Fill the configured database with believable poets, poems and ratings."""
+    from .db_setup import upgrade_database
+    from .demo import fill
+
+    app = _app()
+    upgrade_database(app)
+    started = time.perf_counter()
+    with app.app_context():
+        made = fill(users, poems, ratings, seed)
+    click.echo(
+        f"Added {made['users']} users, {made['poems']} poems and {made['ratings']} ratings "
+        f"in {time.perf_counter() - started:.1f} s. Every demo account's password is "
+        f"'{made['password']}'."
+    )
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def main() -> None:
+    cli(prog_name="poetsbay")
