@@ -11,8 +11,26 @@ from PySide6.QtWidgets import QApplication
 APP_NAME = "PoetsBay"
 
 
+class BrokenQtBinding(RuntimeError):
+    """The installed PySide6 is known to crash this app."""
+
+
+def check_qt_binding() -> None:
+    """PySide6 6.12.0 on Python < 3.12 drops a reference to None on every void call
+    (setText, processEvents, ...), so any session aborts after a few thousand calls with
+    "Fatal Python error: none_dealloc". Refuse to start with a clear message instead."""
+    import PySide6
+
+    if PySide6.__version__ == "6.12.0" and sys.version_info < (3, 12):
+        raise BrokenQtBinding(
+            "PySide6 6.12.0 crashes on Python < 3.12 (reference-count bug). "
+            "Install PySide6-Essentials 6.11.x: pip install 'PySide6-Essentials<6.12'"
+        )
+
+
 def ensure_app(argv: list[str] | None = None) -> QApplication:
     """The running QApplication, or a new one named for QStandardPaths and QSettings."""
+    check_qt_binding()
     QCoreApplication.setOrganizationName(APP_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     app = QApplication.instance()
@@ -43,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_self_test(argv)
     app = ensure_app(argv)
     from desktop.app import AppController
+    from desktop.crash import install_crash_handler
+
+    install_crash_handler()
 
     controller = AppController()
     app.aboutToQuit.connect(controller.shutdown)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 
 from desktop import format as fmt
 from desktop.models.paged import Item, PagedModel
@@ -80,10 +80,17 @@ class NotificationsModel(PagedModel):
 
 class UsersModel(PagedModel):
     columns = [
-        (tr("Name"), lambda u: str(u.get("name", ""))),
-        (tr("Email"), lambda u: str(u.get("email", ""))),
-        (tr("Role"), lambda u: str(u.get("role", ""))),
-        (tr("Status"), lambda u: tr("active") if u.get("active", True) else tr("disabled")),
-        (tr("Poems"), lambda u: str(u.get("poem_count", 0))),
-        (tr("Ratings"), lambda u: str(u.get("rating_count", 0))),
+        (QT_TRANSLATE_NOOP("Models", "Name"), lambda u: str(u.get("name", ""))),
+        (QT_TRANSLATE_NOOP("Models", "Email"), lambda u: str(u.get("email", ""))),
+        (QT_TRANSLATE_NOOP("Models", "Role"), lambda u: str(u.get("role", ""))),
+        (
+            QT_TRANSLATE_NOOP("Models", "Status"),
+            lambda u: tr("active") if u.get("active", True) else tr("disabled"),
+        ),
+        (QT_TRANSLATE_NOOP("Models", "Poems"), lambda u: str(u.get("poem_count", 0))),
+        (QT_TRANSLATE_NOOP("Models", "Ratings"), lambda u: str(u.get("rating_count", 0))),
     ]
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        header = super().headerData(section, orientation, role)
+        return tr(header) if isinstance(header, str) else header

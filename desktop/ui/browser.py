@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -86,13 +87,14 @@ class TwoLineDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+# Marked for lupdate; translated where shown (self.tr in the PoemBrowser context).
 SORTS = [
-    ("-created_at", "Newest first"),
-    ("created_at", "Oldest first"),
-    ("-rating_avg", "Best rated"),
-    ("-rating_count", "Most rated"),
-    ("title", "Title A–Z"),
-    ("author", "Author A–Z"),
+    ("-created_at", QT_TRANSLATE_NOOP("PoemBrowser", "Newest first")),
+    ("created_at", QT_TRANSLATE_NOOP("PoemBrowser", "Oldest first")),
+    ("-rating_avg", QT_TRANSLATE_NOOP("PoemBrowser", "Best rated")),
+    ("-rating_count", QT_TRANSLATE_NOOP("PoemBrowser", "Most rated")),
+    ("title", QT_TRANSLATE_NOOP("PoemBrowser", "Title A–Z")),
+    ("author", QT_TRANSLATE_NOOP("PoemBrowser", "Author A–Z")),
 ]
 
 

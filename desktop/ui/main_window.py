@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -29,11 +29,12 @@ from desktop.ui.browser import PoemBrowser, TwoLineDelegate
 from desktop.ui.common import MessageBanner, icon, name
 from desktop.ui.reader import PoemReader
 
+# Marked for lupdate; translated where shown (self.tr in the MainWindow context).
 PLACES = [
-    ("all", "All poems", "book"),
-    ("mine", "My poems", "feather"),
-    ("unrated", "Not rated by me", "star"),
-    ("ratings", "My ratings", "list"),
+    ("all", QT_TRANSLATE_NOOP("MainWindow", "All poems"), "book"),
+    ("mine", QT_TRANSLATE_NOOP("MainWindow", "My poems"), "feather"),
+    ("unrated", QT_TRANSLATE_NOOP("MainWindow", "Not rated by me"), "star"),
+    ("ratings", QT_TRANSLATE_NOOP("MainWindow", "My ratings"), "list"),
 ]
 
 
