@@ -230,7 +230,17 @@ class AppController(QObject):
         mode, url = self.mode, self.server_url
         self.settings.forget_token(mode, url)
         self.user = None
-        self.runner.run(self.client.logout, None, lambda exc: None)  # best effort
+        # Revoke the tokens off-thread with a detached client, so a quick sign-in as
+        # someone else cannot have its fresh tokens cleared by this late logout.
+        old = self.client.take_session()
+
+        def revoke() -> None:
+            try:
+                old.logout()
+            finally:
+                old.close()
+
+        self.runner.run(revoke, None, lambda exc: None)  # best effort
         self.signedOut.emit()
         self.show_connect()
 

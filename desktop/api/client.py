@@ -169,6 +169,13 @@ class ApiClient:
         with self._lock:
             self._access = data["access_token"]
 
+    def take_session(self) -> ApiClient:
+        """Hand the tokens to a new client (to sign it out off-thread) and forget them here."""
+        other = ApiClient(self._base_url)
+        other.set_tokens(self._access, self._refresh)
+        self.set_tokens(None, None)
+        return other
+
     def logout(self) -> None:
         refresh = self._refresh
         try:

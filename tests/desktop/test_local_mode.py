@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop.api import ApiClient, ApiError
 from desktop.app import AppController
 from desktop.settings import LOCAL
 
@@ -38,6 +40,9 @@ def test_first_run_register_write_publish_and_list(
     make_controller: Callable[..., AppController],  # noqa: ANN001
 ) -> None:
     controller = make_controller()
+    # The first window is shown before the embedded server starts.
+    assert controller.connect_window.isVisible()
+    assert not controller.server.running
     register_local(qtbot, controller)
     assert controller.user["role"] == "admin"  # first account of an empty library
     mw = controller.main_window
@@ -91,9 +96,14 @@ def test_restart_signs_in_silently_and_sign_out_forgets(
     assert second.main_window.isVisible()
     assert not second.connect_window.isVisible()
 
+    token = second.settings.refresh_token(LOCAL)
     second.main_window.signOutAction.trigger()
     qtbot.waitUntil(lambda: second.connect_window.isVisible())
     assert second.settings.refresh_token(LOCAL) is None
+    qtbot.waitUntil(lambda: not second.runner.busy)
+    with pytest.raises(ApiError) as revoked:  # signing out revoked the session on the server
+        ApiClient(second.server.url).resume(token)
+    assert revoked.value.status == 401
 
 
 def test_keyboard_shortcuts(qtbot, make_controller: Callable[..., AppController]) -> None:  # noqa: ANN001
