@@ -9,7 +9,9 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
 
@@ -20,11 +22,33 @@ def _save(widget: QWidget, path: Path) -> None:
     print(f"wrote {path}")
 
 
+def dark_palette() -> QPalette:
+    """What a dark platform setting gives the Fusion style (for the dark screenshot)."""
+    palette = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#2b2b2b",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1f1f1f",
+        QPalette.ColorRole.AlternateBase: "#2b2b2b",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#353535",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.Highlight: "#2f6f9f",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.PlaceholderText: "#9a9a9a",
+        QPalette.ColorRole.ToolTipBase: "#353535",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6",
+    }
+    for role, color in colors.items():
+        palette.setColor(role, QColor(color))
+    return palette
+
+
 def render(out_dir: Path) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from desktop import ensure_app
     from desktop.app import AppController
-    from desktop.demo import PASSWORD, email, seed, wait_until
+    from desktop.demo import PASSWORD, seed, wait_until
     from desktop.embedded import EmbeddedServer
     from desktop.settings import Settings
 
@@ -52,30 +76,24 @@ def render(out_dir: Path) -> list[Path]:
             _save(cw, written[-1])
             cw.hide()
 
-            # 2. The main window of a club member reading a rated poem.
-            ines = AppController(Settings(Path(tmp) / "ines.ini"), Path(tmp) / "local")
+            # 2. The main window of a club member reading a rated poem; then the same
+            #    in a dark palette (icons and colours follow the platform's setting).
+            light_palette = app.palette()
+            app.setPalette(dark_palette())
+            dark = _reading(Path(tmp) / "dark.ini", url)
+            controllers.append(dark)
+            written.append(out_dir / "main-window-dark.png")
+            _save(dark.main_window, written[-1])
+            dark.main_window.hide()
+            app.setPalette(light_palette)
+            ines = _reading(Path(tmp) / "ines.ini", url)
             controllers.append(ines)
-            ines.mode, ines.server_url = "server", url
-            ines.start()
-            ines.sign_in("server", url, email("Ines"), PASSWORD)
-            mw = ines.main_window
-            mw.resize(1180, 720)
-            model = ines.library.poems
-            wait_until(lambda: model.rowCount() >= 6 and not model.loading)
-            row = next(r for r in range(model.rowCount()) if "Low Tide" in model.index(r, 0).data())
-            mw.poemList.setCurrentIndex(model.index(row, 0))
-            wait_until(lambda: mw.reader.titleLabel.text() == "Low Tide at Seven")
-            wait_until(lambda: ines.library.ratings.rowCount() == 2)
-            wait_until(lambda: "unread" in mw.notificationsButton.text(), 3000)
-            wait_until(lambda: False, 200)
-            written.append(out_dir / "main-window.png")
-            _save(mw, written[-1])
+            mw, model = ines.main_window, ines.library.poems
+            written.insert(-1, out_dir / "main-window.png")
+            _save(mw, written[-2])
 
             # 3. The rating dialog, stars chosen by keyboard, a comment on its way.
-            light = next(
-                r for r in range(model.rowCount()) if "Lighthouse" in model.index(r, 0).data()
-            )
-            mw.poemList.setCurrentIndex(model.index(light, 0))
+            mw.poemList.setCurrentIndex(model.index(_row(model, "Lighthouse"), 0))
             wait_until(lambda: mw.reader.titleLabel.text() == "Lighthouse Keeper")
             ines.library.rate_current()
             dialog = ines.library.rating_dialog
@@ -115,6 +133,32 @@ def render(out_dir: Path) -> list[Path]:
             club.stop()
     app.processEvents()
     return written
+
+
+def _reading(settings_path: Path, url: str) -> Any:
+    """A controller signed in to the club as Ines, reading "Low Tide at Seven"."""
+    from desktop.app import AppController
+    from desktop.demo import PASSWORD, email, wait_until
+    from desktop.settings import SERVER, Settings
+
+    ines = AppController(Settings(settings_path), settings_path.parent / "local")
+    ines.mode, ines.server_url = SERVER, url
+    ines.start()
+    ines.sign_in(SERVER, url, email("Ines"), PASSWORD)
+    mw = ines.main_window
+    mw.resize(1180, 720)
+    model = ines.library.poems
+    wait_until(lambda: model.rowCount() >= 6 and not model.loading)
+    mw.poemList.setCurrentIndex(model.index(_row(model, "Low Tide"), 0))
+    wait_until(lambda: mw.reader.titleLabel.text() == "Low Tide at Seven")
+    wait_until(lambda: ines.library.ratings.rowCount() == 2)
+    wait_until(lambda: "unread" in mw.notificationsButton.text(), 3000)
+    wait_until(lambda: False, 200)
+    return ines
+
+
+def _row(model: Any, title_part: str) -> int:
+    return next(r for r in range(model.rowCount()) if title_part in model.index(r, 0).data())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""`make screenshots` renders the four windows to PNG."""
+"""`make screenshots` renders the four windows (and the main one in dark) to PNG."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from PySide6.QtGui import QImage
 from desktop.screenshots import render
 
 
-def test_render_writes_the_four_windows(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+def test_render_writes_every_window(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
     written = render(tmp_path / "shots")
     names = sorted(p.name for p in written)
     assert names == [
         "connect-window.png",
+        "main-window-dark.png",
         "main-window.png",
         "poem-editor.png",
         "rating-dialog.png",
