@@ -53,8 +53,14 @@ def query_args(schema: Schema) -> dict[str, Any]:
     return load(schema, request.args.to_dict(flat=True))
 
 
-def paged(stmt: Any, count: Any, query: dict[str, Any], serialize: Callable[[Any], Any]) -> Any:
-    return page_of(stmt, count, query["page"], query["per_page"], serialize)
+def paged(
+    stmt: Any,
+    count: Any,
+    query: dict[str, Any],
+    serialize: Callable[[Any], Any],
+    rows_for: Callable[[Any], Any] | None = None,
+) -> Any:
+    return page_of(stmt, count, query["page"], query["per_page"], serialize, rows_for)
 
 
 def transactional(view: Callable[..., Reply]) -> Callable[..., Reply]:

@@ -44,8 +44,8 @@ class PoemList(Resource):
     def get(self) -> Any:
         query = query_args(schemas.PoemListQuery())
         viewer = optional_user()
-        stmt, count = poem_service.list_poems(query, viewer)
-        return paged(stmt, count, query, poem_summary_row)
+        keys, count, rows_for = poem_service.list_poems(query, viewer)
+        return paged(keys, count, query, poem_summary_row, rows_for)
 
     @idempotent
     def post(self) -> Any:

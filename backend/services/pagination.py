@@ -4,25 +4,79 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import threading
+import time
+from dataclasses import dataclass
+
+from flask import current_app
 from sqlalchemy import Select, func, select
 
 from ..extensions import db
 
+TOTAL_TTL_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class SharedTotal:
+    """The count of an unfiltered list, which every first page asks for.
+
+    Counting 20,000 rows costs MySQL more than the rest of the request, so the
+    number is kept for ``TOTAL_TTL_SECONDS`` per app and dropped on every write
+    this process makes to the list (``forget_totals``); a write made by another
+    server shows in the total at most that much later.
+    """
+
+    name: str
+    stmt: Select[Any]
+
+
+def _totals() -> dict[str, tuple[float, int]]:
+    return current_app.extensions.setdefault("poetsbay_totals", {})
+
+
+_totals_lock = threading.Lock()
+
+
+def forget_totals() -> None:
+    with _totals_lock:
+        _totals().clear()
+
+
+def _total(count: Select[Any] | SharedTotal) -> int:
+    if not isinstance(count, SharedTotal):
+        return int(db.session.execute(count).scalar_one())
+    now = time.monotonic()
+    kept = _totals().get(count.name)
+    if kept is not None and now - kept[0] < TOTAL_TTL_SECONDS:
+        return kept[1]
+    total = int(db.session.execute(count.stmt).scalar_one())
+    with _totals_lock:
+        _totals()[count.name] = (now, total)
+    return total
+
 
 def page_of(
     stmt: Select[Any],
-    count_stmt: Select[Any] | None,
+    count_stmt: Select[Any] | SharedTotal | None,
     page: int,
     per_page: int,
     serialize: Callable[[Any], dict[str, Any]],
+    rows_for: Callable[[Any], Select[Any]] | None = None,
 ) -> dict[str, Any]:
-    """Two statements whatever the page size: the count and the page's rows."""
+    """Two statements whatever the page size: the count and the page's rows.
+
+    With ``rows_for``, ``stmt`` selects only the keys and the page's window of keys
+    (as a subquery) is handed to ``rows_for`` for the statement that fetches the rows.
+    """
     if count_stmt is None:
         count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
-    total = db.session.execute(count_stmt).scalar_one()
+    total = _total(count_stmt)
     offset = (page - 1) * per_page
     # Past the end there is nothing to fetch (and an offset past 2**63 would not even bind).
-    rows = db.session.execute(stmt.limit(per_page).offset(offset)).all() if offset < total else []
+    window = stmt.limit(per_page).offset(offset)
+    if rows_for is not None:
+        window = rows_for(window.subquery("page_keys"))
+    rows = db.session.execute(window).all() if offset < total else []
     return {
         "items": [serialize(row) for row in rows],
         "page": page,

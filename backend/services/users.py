@@ -14,6 +14,7 @@ from ..errors import Conflict, Forbidden, NotFound, TooManyRequests, Unauthorize
 from ..extensions import db
 from ..models import LoginFailure, Poem, Rating, User
 from ..models.types import utcnow
+from .pagination import forget_totals
 from .ratings import refresh_poem_counts
 
 
@@ -174,6 +175,7 @@ def delete_user(target: User) -> None:
         delete(Rating).where(or_(Rating.user_id == target.id, Rating.poem_id.in_(own_poems)))
     )
     db.session.execute(delete(Poem).where(Poem.author_id == target.id))
+    forget_totals()
     db.session.delete(target)
     db.session.flush()
     for poem_id in rated:
