@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from desktop.api.errors import ApiError, ServerUnreachable
+
+if TYPE_CHECKING:
+    import requests
 
 Page = dict[str, Any]
 Json = dict[str, Any]
@@ -41,8 +42,7 @@ class ApiClient:
         on_tokens_changed: Callable[[str | None], None] | None = None,
     ) -> None:
         self._base_url = normalize_url(base_url)
-        self._session = requests.Session()
-        self._session.headers["Accept"] = "application/json"
+        self._session: requests.Session | None = None  # made on first use, off the GUI thread
         self._lock = threading.Lock()
         self._access: str | None = None
         self._refresh: str | None = None
@@ -73,7 +73,19 @@ class ApiClient:
             self.on_tokens_changed(refresh)
 
     def close(self) -> None:
-        self._session.close()
+        if self._session is not None:
+            self._session.close()
+
+    def _http(self) -> requests.Session:
+        # requests is imported here, on a worker thread, so the first window does not wait
+        # for it (it costs a few hundred milliseconds to import).
+        with self._lock:
+            if self._session is None:
+                import requests
+
+                self._session = requests.Session()
+                self._session.headers["Accept"] = "application/json"
+            return self._session
 
     # -- the wire ---------------------------------------------------------------------------
     def _url(self, path: str) -> str:
@@ -82,12 +94,15 @@ class ApiClient:
         return f"{self._base_url}/api/v1{path}"
 
     def _send(self, method: str, path: str, token: str | None, **kwargs: Any) -> requests.Response:
+        import requests
+
         url = self._url(path)
+        session = self._http()
         headers = dict(kwargs.pop("headers", None) or {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            return self._session.request(
+            return session.request(
                 method, url, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), **kwargs
             )
         except requests.exceptions.InvalidURL as exc:
