@@ -69,8 +69,22 @@ def main(argv: list[str] | None = None) -> int:
     app.aboutToQuit.connect(controller.shutdown)
     app.setQuitOnLastWindowClosed(True)
     controller.start()
+    _quit_on_ctrl_c(app)
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
     return int(app.exec())
+
+
+def _quit_on_ctrl_c(app: QApplication) -> None:
+    """Ctrl-C in the terminal quits cleanly (the server is stopped and joined on the way)."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGINT, lambda *_args: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_args: app.quit())
+    ticker = QTimer(app)  # lets Python run its signal handlers while Qt's loop waits
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
 
 
 __all__ = ["main", "ensure_app"]

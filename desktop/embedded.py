@@ -53,7 +53,8 @@ class EmbeddedServer:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """Serving: started, ready, and not stopped."""
+        return self._server is not None and self._thread is not None and self._thread.is_alive()
 
     def start(self, timeout: float = 60.0) -> str:
         """Open the library, run migrations, serve. Blocks until ready; returns the URL.
@@ -61,6 +62,10 @@ class EmbeddedServer:
         Call it from a worker thread: opening the database is I/O.
         """
         if self.running:
+            return self.url
+        if self._thread is not None and self._thread.is_alive():  # another caller started it
+            if not self._ready.wait(timeout) or self._server is None:
+                raise EmbeddedServerError("the local server did not start")
             return self.url
         self._ready.clear()
         self._error = None
