@@ -107,3 +107,60 @@ def test_list_loads_more_pages_when_scrolled(
     model.fetchMore()
     qtbot.waitUntil(lambda: model.rowCount() == 95)
     assert not model.canFetchMore()
+
+
+def test_restart_resumes_the_server_session_and_retries_when_down(
+    qtbot,  # noqa: ANN001
+    tmp_path,  # noqa: ANN001
+    free_port: int,
+    make_controller: Callable[..., AppController],
+    sign_in: Callable[..., None],
+) -> None:
+    server = EmbeddedServer(tmp_path / "club2", port=free_port)
+    url = server.start()
+    ApiClient(url).register("Ana", "ana@example.org", "correct horse 1")
+    first = make_controller("remember.ini")
+    sign_in(first, url, "ana@example.org")
+    first.shutdown()
+    first.main_window.hide()
+    server.stop()
+
+    # Restart while the server is down: the main window says so and offers Retry.
+    second = make_controller("remember.ini")
+    mw = second.main_window
+    assert second.mode == SERVER and second.server_url == url
+    qtbot.waitUntil(lambda: mw.banner.isVisible())
+    assert mw.banner.retryButton.isVisible()
+    assert not second.connect_window.isVisible()  # the password is not asked again
+
+    server = EmbeddedServer(tmp_path / "club2", port=free_port)
+    server.start()
+    try:
+        qtbot.mouseClick(mw.banner.retryButton, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: second.user is not None)
+        assert second.user["name"] == "Ana"
+        qtbot.waitUntil(lambda: not mw.banner.isVisible())
+    finally:
+        second.shutdown()
+        server.stop()
+
+
+def test_switch_account_without_restart(
+    qtbot,  # noqa: ANN001
+    club_server: EmbeddedServer,
+    api_user: Callable[..., ApiClient],
+    make_controller: Callable[..., AppController],
+    sign_in: Callable[..., None],
+) -> None:
+    api_user("Ana").create_poem("Ana's poem", "a")
+    api_user("Ben")
+    app = make_controller()
+    sign_in(app, club_server.url, "ben@example.org")
+    qtbot.waitUntil(lambda: app.library.poems.rowCount() == 1)
+    app.main_window.switchAction.trigger()
+    qtbot.waitUntil(lambda: app.connect_window.isVisible())
+    assert not app.main_window.isVisible()
+    sign_in(app, club_server.url, "ana@example.org")
+    assert app.user["name"] == "Ana"
+    assert "Ana" in app.main_window.userLabel.text()
+    qtbot.waitUntil(lambda: app.library.poems.rowCount() == 1)
