@@ -31,6 +31,7 @@ class AccountController(QObject):
         self.runner = core.runner
         self.window = core.main_window
         self.unread = 0
+        self._baseline = False
         self.notifications = NotificationsModel(self.runner, per_page=30, parent=self)
         self.users = UsersModel(self.runner, per_page=50, parent=self)
         self.profile_dialog: ProfileDialog | None = None
@@ -54,6 +55,7 @@ class AccountController(QObject):
 
     def _signed_in(self, _user: Any) -> None:
         self.unread = 0
+        self._baseline = False  # the first count after signing in is not news
         self.refresh_unread()
         self._poll.start()
 
@@ -79,8 +81,9 @@ class AccountController(QObject):
         previous, self.unread = self.unread, count
         self.window.set_unread(count)
         self.unreadChanged.emit(count)
-        if count > previous and self._poll.isActive() and previous >= 0:
+        if count > previous and self._baseline:
             self._tray_message(count - previous)
+        self._baseline = True
 
     def _tray_message(self, new: int) -> None:
         if not QSystemTrayIcon.isSystemTrayAvailable() or not QSystemTrayIcon.supportsMessages():
