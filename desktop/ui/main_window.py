@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         self.notificationsButton.setIcon(icon("bell"))
         self.notificationsButton.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.notificationsButton.clicked.connect(self.notificationsRequested)
+        self.notificationsButton.setToolTip(self.tr("Notifications (Ctrl+Shift+N)"))
         bar.addWidget(self.notificationsButton)
         self.set_unread(0)
 
@@ -187,7 +188,29 @@ class MainWindow(QMainWindow):
         self.signOutAction = menu.addAction(icon("logout"), self.tr("&Sign out"))
         self.signOutAction.triggered.connect(self.signOutRequested)
         self.accountButton.setMenu(menu)
+        # Shortcuts for everything in the toolbar menu, so it all works from the keyboard.
+        self.notificationsAction = self._action(
+            self.tr("Notifications"), "bell", "Ctrl+Shift+N", self.notificationsRequested
+        )
+        for action, keys in (
+            (self.profileAction, "Ctrl+Shift+P"),
+            (self.usersAction, "Ctrl+Shift+U"),
+            (self.accountMenuAction(menu), "Alt+A"),
+        ):
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
         bar.addWidget(self.accountButton)
+
+    def accountMenuAction(self, menu: QMenu) -> QAction:  # noqa: N802 (Qt naming)
+        """An action that opens the account menu under its button."""
+        action = QAction(self.tr("Account menu"), self)
+        action.triggered.connect(
+            lambda: menu.popup(
+                self.accountButton.mapToGlobal(self.accountButton.rect().bottomLeft())
+            )
+        )
+        return action
 
     def _focus_search(self) -> None:
         if self.stack.currentIndex() != 0:

@@ -114,6 +114,16 @@ def test_keyboard_shortcuts(qtbot, make_controller: Callable[..., AppController]
     qtbot.waitUntil(lambda: QApplication.activeWindow() is mw)
     qtbot.keyClick(mw, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert mw.searchBox.hasFocus()
+    with qtbot.waitSignal(mw.refreshRequested):
+        qtbot.keyClick(mw, Qt.Key.Key_F5)
+    qtbot.keyClick(
+        mw, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    qtbot.waitUntil(lambda: controller.account.notifications_dialog is not None)
+    controller.account.notifications_dialog.accept()
+    qtbot.waitUntil(lambda: controller.account.notifications_dialog is None)
+    mw.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is mw)
     qtbot.keyClick(mw, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: controller.library.editor is not None)
     assert controller.library.editor.isVisible()
