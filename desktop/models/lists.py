@@ -33,8 +33,14 @@ class PoemsModel(PagedModel):
         return str(item.get("excerpt") or "") or None
 
 
+def _comment_tooltip(item: Item) -> str | None:
+    return str(item.get("comment") or "").strip() or None
+
+
 class RatingsModel(PagedModel):
     """Ratings of one poem, as the reader pane shows them."""
+
+    tooltip = staticmethod(_comment_tooltip)  # type: ignore[assignment]
 
     def display(self, item: Item) -> str:
         who = (item.get("user") or {}).get("name", "")
@@ -46,11 +52,13 @@ class RatingsModel(PagedModel):
 class MyRatingsModel(PagedModel):
     """The signed-in reader's ratings: which poem, what score."""
 
+    tooltip = staticmethod(_comment_tooltip)  # type: ignore[assignment]
+
     def display(self, item: Item) -> str:
         poem = (item.get("poem") or {}).get("title", "")
         head = f"{poem}\n{fmt.stars(item.get('score'))} · {fmt.date(item.get('created_at'))}"
         comment = str(item.get("comment") or "").strip()
-        return f"{head} · {fmt.elide(comment, 60)}" if comment else head
+        return f"{head} · {comment}" if comment else head
 
 
 def notification_text(item: Item) -> str:

@@ -75,15 +75,16 @@ class TwoLineDelegate(QStyledItemDelegate):
             if not selected:
                 color = palette.color(QPalette.ColorRole.PlaceholderText)
             painter.setPen(color)
-            painter.drawText(
-                rect.adjusted(0, metrics.height() + 2, 0, 0),
-                int(
-                    Qt.AlignmentFlag.AlignLeft
-                    | Qt.AlignmentFlag.AlignTop
-                    | Qt.TextFlag.TextWordWrap
-                ),
-                rest,
-            )
+            small = painter.fontMetrics()
+            top = rect.top() + metrics.height() + 2
+            for line in rest.split("\n"):  # one line each, elided: the tooltip has it all
+                text_line = small.elidedText(line, Qt.TextElideMode.ElideRight, rect.width())
+                painter.drawText(
+                    QRect(rect.left(), top, rect.width(), small.height()),
+                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+                    text_line,
+                )
+                top += small.height()
         painter.restore()
 
 

@@ -48,7 +48,10 @@ class UsersDialog(QDialog):
         self.userTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.userTable.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.userTable.verticalHeader().hide()
-        self.userTable.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.userTable.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in (0, 1, 2, 3):  # the counts keep to their size; the rest share the room
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.userTable.setAlternatingRowColors(True)
         self.roleBox = QComboBox(self)
         name(self.roleBox, "roleBox", self.tr("Role"))
