@@ -39,7 +39,33 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationDisplayName("Poets Bay")
     apply_style(app)
+    install_translations(app)
     return app
+
+
+def install_translations(app: QApplication) -> None:
+    """Qt's own strings and ours in the user's language, when a translation is shipped
+    (``resources/translations/poetsbay_<lang>.qm``, e.g. ``poetsbay_es.qm``)."""
+    from importlib import resources
+
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    if app.property("poetsbayTranslated"):
+        return
+    app.setProperty("poetsbayTranslated", True)
+    locale = QLocale()
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    candidates: list[tuple[str, str]] = [("qtbase", qt_dir)]
+    try:
+        ours = resources.files("resources").joinpath("translations")
+        if ours.is_dir():
+            candidates.append(("poetsbay", str(ours)))
+    except (ModuleNotFoundError, OSError):
+        pass
+    for name, directory in candidates:
+        translator = QTranslator(app)
+        if translator.load(locale, name, "_", directory):
+            app.installTranslator(translator)
 
 
 def apply_style(app: QApplication) -> None:
