@@ -43,6 +43,7 @@ class Outcome:
     reason: str = ""
     current: dict[str, Any] | None = None  # the poem as it now stands, for a conflict
     heard: bool = False  # the server answered something
+    error: ApiError | None = None  # what the server said about ``change``
 
 
 class Backoff:
@@ -103,7 +104,7 @@ class Replayer:
 
     def _refused(self, change: Change, exc: ApiError, outcome: Outcome) -> bool:
         """Deal with an error answer; True when the replay stops here."""
-        outcome.change, outcome.reason = change, exc.message
+        outcome.change, outcome.reason, outcome.error = change, exc.message, exc
         if exc.status == 412 and change.kind == EDIT_POEM:
             current = exc.body.get("current") or {}
             p = change.payload

@@ -55,10 +55,10 @@ def describe_note(note: str) -> str:
         return tr("restored from revision %1").replace("%1", arg)
     if kind == "taken-back":
         return tr("taken back from the server")
-    if kind == "conflict-theirs":
-        return tr("their version %1, not chosen").replace("%1", arg)
-    if kind == "conflict-mine":
-        return tr("your text, not chosen")
+    if kind == "theirs":
+        return tr("their version %1").replace("%1", arg)
+    if kind == "mine":
+        return tr("your text, when it met theirs")
     if kind == "merged":
         return tr("merged")
     if kind == "recovered":

@@ -98,7 +98,7 @@ def test_drafts_list_publish_and_take_back(store: DraftStore) -> None:
 
 def test_keep_revision_keeps_text_out_of_the_draft(store: DraftStore) -> None:
     draft = store.save(new_draft_id(), "T", "mine\n")
-    store.keep_revision(draft.id, "T", "theirs\n", "conflict-theirs:4")
+    store.keep_revision(draft.id, "T", "theirs\n", "theirs:4")
     assert store.get(draft.id).body == "mine\n"  # type: ignore[union-attr]
     assert [r.body for r in store.history(draft.id)] == ["mine\n", "theirs\n"]
 
