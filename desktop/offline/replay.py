@@ -70,8 +70,14 @@ class Replayer:
         self.drafts = drafts
         self._lock = threading.Lock()
 
-    def replay(self) -> Outcome:
+    def replay(self, resend: bool = False) -> Outcome:
+        """Send what waits, in order. ``resend``: the poet asked to try again, so changes
+        that were refused or met a conflict are sent again too (to hear the answer anew)."""
         with self._lock:
+            if resend:
+                for change in self.outbox.changes():
+                    if change.waiting_for_poet:
+                        self.outbox.release(change.id)
             return self._replay()
 
     def _replay(self) -> Outcome:

@@ -22,6 +22,7 @@ class ConnectionStatus(QWidget):
     """Shows state; emits ``retryRequested`` when the poet asks to try the server at once."""
 
     retryRequested = Signal()
+    dropRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,10 +37,20 @@ class ConnectionStatus(QWidget):
         name(self.retryNowButton, "retryNowButton", self.tr("Try the server now"))
         self.retryNowButton.setFlat(True)
         self.retryNowButton.clicked.connect(self.retryRequested)
+        self.dropButton = QPushButton(self.tr("&Drop refused change"), self)
+        name(self.dropButton, "dropChangeButton", self.tr("Drop the change the server refused"))
+        self.dropButton.setFlat(True)
+        self.dropButton.clicked.connect(self.dropRequested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
-        for widget in (self.stateLabel, self.pendingLabel, self.heardLabel, self.retryNowButton):
+        for widget in (
+            self.stateLabel,
+            self.pendingLabel,
+            self.heardLabel,
+            self.retryNowButton,
+            self.dropButton,
+        ):
             layout.addWidget(widget)
         self.online: bool | None = None
         self.pending = 0
@@ -79,6 +90,7 @@ class ConnectionStatus(QWidget):
             self.heardLabel.setText(self.tr("Heard %1").replace("%1", clock_time(last_heard)))
         self.heardLabel.setToolTip(self.tr("The last time the server answered"))
         self.retryNowButton.setVisible(online is False or pending > 0)
+        self.dropButton.setVisible(waiting > 0)
         summary = " · ".join((text.lstrip("● "), pending_text, self.heardLabel.text()))
         self.setAccessibleDescription(summary)
         self.setToolTip(summary)

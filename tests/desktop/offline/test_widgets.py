@@ -28,12 +28,14 @@ def test_connection_status(qtbot) -> None:  # noqa: ANN001
     assert status.pendingLabel.text().startswith("3 change")
     assert "1 need" in status.pendingLabel.text()
     assert status.heardLabel.text().startswith("Heard ")
-    assert status.retryNowButton.isVisible()
+    assert status.retryNowButton.isVisible() and status.dropButton.isVisible()
+    with qtbot.waitSignal(status.dropRequested):
+        qtbot.mouseClick(status.dropButton, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(status.retryRequested):
         qtbot.mouseClick(status.retryNowButton, Qt.MouseButton.LeftButton)
     status.set_state(True, 0, time.time())
     assert "Online" in status.stateLabel.text() and "All changes sent" in status.pendingLabel.text()
-    assert not status.retryNowButton.isVisible()
+    assert not status.retryNowButton.isVisible() and not status.dropButton.isVisible()
     assert status.objectName() == "connectionStatus"
 
 
