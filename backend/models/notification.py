@@ -12,7 +12,10 @@ from .types import Timestamp, utcnow
 
 class Notification(db.Model):
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_id_read_id", "user_id", "read", "id"),)
+    __table_args__ = (
+        Index("ix_notifications_user_id_read_id", "user_id", "read", "id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

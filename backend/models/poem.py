@@ -32,6 +32,7 @@ class Poem(db.Model):
         Index("ix_poems_rating_avg", "rating_avg"),
         Index("ix_poems_rating_count", "rating_count"),
         Index("ix_poems_title", "title"),
+        {"sqlite_autoincrement": True},  # ids are never reused (links, replays, notifications)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -16,6 +16,7 @@ class Rating(db.Model):
         Index("ix_ratings_poem_id_created_at", "poem_id", "created_at"),
         Index("ix_ratings_user_id_created_at", "user_id", "created_at"),
         Index("ix_ratings_created_at", "created_at"),
+        {"sqlite_autoincrement": True},  # ids are never reused (links, replays, notifications)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

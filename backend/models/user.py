@@ -18,6 +18,8 @@ class User(db.Model):
         Index("ix_users_name", "name"),
         Index("ix_users_created_at", "created_at"),
         Index("ix_users_role", "role"),
+        # Never hand an id out twice: a deleted account's tokens must not fit a newer one.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -326,3 +326,14 @@ def test_a_token_for_a_user_that_never_existed_is_401(app):
     with app.app_context():
         token = create_access_token(identity="999999")
     assert_problem(app.test_client().get(f"{API}/users/me", headers=bearer(token)), 401)
+
+
+def test_a_deleted_users_tokens_never_pass_for_a_newer_account(client, accounts):
+    """Ids are never handed out twice (SQLite reuses the highest rowid unless told not
+    to), so a deleted account's tokens cannot sign in as whoever registers next."""
+    gone = accounts.make("poet")
+    assert client.delete(f"{API}/users/{gone.id}", headers=gone.headers).status_code == 204
+    newcomer = accounts.make("poet")
+    assert newcomer.id != gone.id
+    assert_problem(client.get(f"{API}/users/me", headers=gone.headers), 401)
+    assert_problem(client.post(f"{API}/auth/refresh", headers=bearer(gone.refresh_token)), 401)

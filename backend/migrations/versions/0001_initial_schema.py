@@ -81,7 +81,8 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('email', name=op.f('uq_users_email'))
+    sa.UniqueConstraint('email', name=op.f('uq_users_email')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index('ix_users_created_at', ['created_at'], unique=False)
@@ -96,7 +97,8 @@ def upgrade():
     sa.Column('read', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_user_id_read_id', ['user_id', 'read', 'id'], unique=False)
@@ -114,7 +116,8 @@ def upgrade():
     sa.Column('rating_sum', sa.Integer(), nullable=False),
     sa.Column('rating_avg', sa.Double(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_poems_author_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_poems'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_poems')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('poems', schema=None) as batch_op:
         batch_op.create_index('ix_poems_author_id_created_at', ['author_id', 'created_at'], unique=False)
@@ -134,7 +137,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['poem_id'], ['poems.id'], name=op.f('fk_ratings_poem_id_poems'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_ratings_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ratings')),
-    sa.UniqueConstraint('poem_id', 'user_id', name='uq_ratings_poem_id_user_id')
+    sa.UniqueConstraint('poem_id', 'user_id', name='uq_ratings_poem_id_user_id'),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('ratings', schema=None) as batch_op:
         batch_op.create_index('ix_ratings_created_at', ['created_at'], unique=False)
