@@ -14,10 +14,15 @@ PROBLEM_MIMETYPE = "application/problem+json"
 
 
 class ApiError(Exception):
-    """A known, expected failure that the client is told about."""
+    """A known, expected failure that the client is told about.
+
+    The request's changes are rolled back, unless ``keep_changes`` says the failure is
+    itself something to remember (a failed sign-in counts towards the limit).
+    """
 
     status = 400
     title = "Bad request"
+    keep_changes = False
 
     def __init__(
         self,
@@ -47,6 +52,12 @@ class Unauthorized(ApiError):
 
     def __init__(self, detail: str = "Sign in to do this.") -> None:
         super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class LoginFailed(Unauthorized):
+    """A wrong email or password: the failure is recorded even though the request fails."""
+
+    keep_changes = True
 
 
 class Forbidden(ApiError):

@@ -72,6 +72,12 @@ def transactional(view: Callable[..., Reply]) -> Callable[..., Reply]:
             reply = view(*args, **kwargs)
             db.session.commit()
             return reply
+        except ApiError as error:
+            if error.keep_changes:
+                db.session.commit()
+            else:
+                db.session.rollback()
+            raise
         except BaseException:
             db.session.rollback()
             raise

@@ -10,7 +10,14 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
-from ..errors import Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from ..errors import (
+    Conflict,
+    Forbidden,
+    LoginFailed,
+    NotFound,
+    TooManyRequests,
+    ValidationFailed,
+)
 from ..extensions import db
 from ..models import LoginFailure, Poem, Rating, User
 from ..models.types import utcnow
@@ -82,7 +89,6 @@ def _record_failure(email: str, address: str) -> None:
             LoginFailure(scope="address", subject=address[:254], at=now),
         ]
     )
-    db.session.commit()  # a failure is remembered even though the request fails
 
 
 def authenticate(email: str, password: str, address: str) -> User:
@@ -93,7 +99,8 @@ def authenticate(email: str, password: str, address: str) -> User:
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is None or not user.check_password(password):
         _record_failure(email, address)
-        raise Unauthorized("The email or the password is wrong.")
+        # LoginFailed keeps the recorded failure: the transaction commits it with the 401.
+        raise LoginFailed("The email or the password is wrong.")
     if not user.active:
         raise Forbidden("This account has been disabled by an administrator.")
     db.session.execute(
