@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from pytestqt.qtbot import QtBot
 
 from desktop import ensure_app  # noqa: E402
 from desktop.api import ApiClient  # noqa: E402
@@ -66,7 +67,7 @@ def api_user(club_server: EmbeddedServer) -> Callable[..., ApiClient]:
 
 
 @pytest.fixture
-def make_controller(qtbot, tmp_path: Path) -> Iterator[Callable[..., AppController]]:  # noqa: ANN001
+def make_controller(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., AppController]]:
     """AppControllers with their own settings file; all share one local data dir."""
     made: list[AppController] = []
     counter = itertools.count()
@@ -96,12 +97,12 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def sign_in(qtbot) -> Callable[[AppController, str, str], None]:  # noqa: ANN001
+def sign_in(qtbot: QtBot) -> Callable[[AppController, str, str], None]:
     """Sign a controller in to a server through the connect window."""
     return lambda controller, url, email: _sign_in(qtbot, controller, url, email)
 
 
-def _sign_in(qtbot, controller: AppController, url: str, email: str) -> None:  # noqa: ANN001
+def _sign_in(qtbot: QtBot, controller: AppController, url: str, email: str) -> None:
     cw = controller.connect_window
     qtbot.waitExposed(cw)
     cw.modeServer.setChecked(True)

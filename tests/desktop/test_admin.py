@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from desktop.api import ApiClient, ApiError
 from desktop.app import AppController
@@ -12,7 +13,7 @@ from desktop.embedded import EmbeddedServer
 
 
 def test_admin_manages_users(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],
@@ -57,7 +58,7 @@ def test_admin_manages_users(
 
 
 def test_non_admin_has_no_users_place(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],

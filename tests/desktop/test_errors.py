@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from desktop.api import ApiClient
 from desktop.app import AppController
@@ -22,7 +23,7 @@ def fill(controller: AppController, url: str, email: str, password: str, name: s
 
 
 def test_wrong_password_shows_an_error_by_the_password(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],
@@ -40,7 +41,7 @@ def test_wrong_password_shows_an_error_by_the_password(
 
 
 def test_server_down_shows_message_and_retry_then_recovers(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     tmp_path: Path,
     free_port: int,
     make_controller: Callable[..., AppController],
@@ -68,7 +69,7 @@ def test_server_down_shows_message_and_retry_then_recovers(
 
 
 def test_server_lost_while_browsing_shows_retry_in_main_window(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     tmp_path: Path,
     free_port: int,
     make_controller: Callable[..., AppController],
@@ -98,7 +99,7 @@ def test_server_lost_while_browsing_shows_retry_in_main_window(
 
 
 def test_field_errors_show_beside_their_fields(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],

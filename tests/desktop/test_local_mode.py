@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from desktop.api import ApiClient, ApiError
 from desktop.app import AppController
@@ -15,7 +16,7 @@ from desktop.settings import LOCAL
 POEM = "  The tide comes in,\n\n\tthe tide goes out —\n      ñandú, café, 🌊  \n"
 
 
-def register_local(qtbot, controller: AppController) -> None:  # noqa: ANN001
+def register_local(qtbot: QtBot, controller: AppController) -> None:
     cw = controller.connect_window
     qtbot.waitExposed(cw)
     assert cw.objectName() == "connectWindow"
@@ -36,8 +37,8 @@ def list_titles(controller: AppController) -> list[str]:
 
 
 def test_first_run_register_write_publish_and_list(
-    qtbot,
-    make_controller: Callable[..., AppController],  # noqa: ANN001
+    qtbot: QtBot,
+    make_controller: Callable[..., AppController],
 ) -> None:
     controller = make_controller()
     # The first window is shown before the embedded server starts.
@@ -81,8 +82,8 @@ def test_first_run_register_write_publish_and_list(
 
 
 def test_restart_signs_in_silently_and_sign_out_forgets(
-    qtbot,
-    make_controller: Callable[..., AppController],  # noqa: ANN001
+    qtbot: QtBot,
+    make_controller: Callable[..., AppController],
 ) -> None:
     first = make_controller("shared.ini")
     register_local(qtbot, first)
@@ -106,7 +107,7 @@ def test_restart_signs_in_silently_and_sign_out_forgets(
     assert revoked.value.status == 401
 
 
-def test_keyboard_shortcuts(qtbot, make_controller: Callable[..., AppController]) -> None:  # noqa: ANN001
+def test_keyboard_shortcuts(qtbot: QtBot, make_controller: Callable[..., AppController]) -> None:
     controller = make_controller()
     register_local(qtbot, controller)
     mw = controller.main_window

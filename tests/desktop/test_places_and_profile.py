@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from desktop.api import ApiClient
 from desktop.app import AppController
 from desktop.embedded import EmbeddedServer
+from desktop.models.paged import PagedModel
 
 
 def choose_place(app: AppController, key: str) -> None:
@@ -20,12 +22,12 @@ def choose_place(app: AppController, key: str) -> None:
     raise AssertionError(key)
 
 
-def titles(model) -> list[str]:  # noqa: ANN001
+def titles(model: PagedModel) -> list[str]:
     return [model.index(r, 0).data().split("\n")[0] for r in range(model.rowCount())]
 
 
 def test_places_filter_the_list(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],
@@ -58,7 +60,7 @@ def test_places_filter_the_list(
 
 
 def test_edit_reports_a_change_made_elsewhere_then_overwrites(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],
@@ -88,7 +90,7 @@ def test_edit_reports_a_change_made_elsewhere_then_overwrites(
 
 
 def test_delete_own_poem_after_confirmation(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],
@@ -110,7 +112,7 @@ def test_delete_own_poem_after_confirmation(
 
 
 def test_change_and_delete_my_rating(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],
@@ -141,7 +143,7 @@ def test_change_and_delete_my_rating(
 
 
 def test_profile_changes_and_password_needs_current(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],

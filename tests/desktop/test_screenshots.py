@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
 
 from desktop.screenshots import render
 
 
-def test_render_writes_every_window(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+def test_render_writes_every_window(qtbot: QtBot, tmp_path: Path) -> None:
     written = render(tmp_path / "shots")
     names = sorted(p.name for p in written)
     assert names == [

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 import desktop
 
 
-def test_self_test_passes(qtbot, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+def test_self_test_passes(qtbot: QtBot, capsys: pytest.CaptureFixture[str]) -> None:
     assert desktop.main(["PoetsBay", "--self-test"]) == 0
     out = capsys.readouterr().out
     assert "FAIL" not in out

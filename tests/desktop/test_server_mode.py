@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from desktop.api import ApiClient
 from desktop.app import AppController
@@ -14,7 +16,7 @@ from desktop.settings import SERVER
 
 
 def test_search_rate_with_keyboard_and_author_is_notified(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],
@@ -87,7 +89,7 @@ def test_search_rate_with_keyboard_and_author_is_notified(
 
 
 def test_list_loads_more_pages_when_scrolled(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],
@@ -110,8 +112,8 @@ def test_list_loads_more_pages_when_scrolled(
 
 
 def test_restart_resumes_the_server_session_and_retries_when_down(
-    qtbot,  # noqa: ANN001
-    tmp_path,  # noqa: ANN001
+    qtbot: QtBot,
+    tmp_path: Path,
     free_port: int,
     make_controller: Callable[..., AppController],
     sign_in: Callable[..., None],
@@ -146,7 +148,7 @@ def test_restart_resumes_the_server_session_and_retries_when_down(
 
 
 def test_switch_account_without_restart(
-    qtbot,  # noqa: ANN001
+    qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
 
 from desktop.ui.star_rating import StarRating
 
 
-def test_keyboard_sets_and_moves_the_value(qtbot) -> None:  # noqa: ANN001
+def test_keyboard_sets_and_moves_the_value(qtbot: QtBot) -> None:
     stars = StarRating()
     qtbot.addWidget(stars)
     stars.show()
@@ -29,7 +30,7 @@ def test_keyboard_sets_and_moves_the_value(qtbot) -> None:  # noqa: ANN001
     assert stars.value == 5
 
 
-def test_mouse_click_picks_the_star_under_the_pointer(qtbot) -> None:  # noqa: ANN001
+def test_mouse_click_picks_the_star_under_the_pointer(qtbot: QtBot) -> None:
     stars = StarRating()
     qtbot.addWidget(stars)
     stars.show()
@@ -41,7 +42,7 @@ def test_mouse_click_picks_the_star_under_the_pointer(qtbot) -> None:  # noqa: A
     assert stars.hasFocus() or not stars.isActiveWindow()
 
 
-def test_value_property_is_clamped(qtbot) -> None:  # noqa: ANN001
+def test_value_property_is_clamped(qtbot: QtBot) -> None:
     stars = StarRating()
     qtbot.addWidget(stars)
     stars.setProperty("value", 9)
