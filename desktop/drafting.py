@@ -94,7 +94,7 @@ class DraftsController(QObject):
         self.conflict_dialog: ConflictDialog | None = None
         self._history_draft: str | None = None
         sync.ready.connect(self._ready)
-        sync.changesSent.connect(lambda _sent: self.refresh())
+        sync.changesSent.connect(self._sent)
         sync.conflictFound.connect(self.show_conflict)
         sync.refused.connect(self._refused)
 
@@ -140,6 +140,13 @@ class DraftsController(QObject):
                 self.panel.set_drafts(*result)
 
         self._both(read, show)
+
+    def _sent(self, sent: list[tuple[Change, Any]]) -> None:
+        """Changes that reached the server (some long after they were made): show them."""
+        self.refresh()
+        for change, result in sent:
+            if change.kind in (PUBLISH, EDIT_POEM):
+                self.core.library.published(result, change.kind == PUBLISH)
 
     def _ready(self) -> None:
         self.refresh()
