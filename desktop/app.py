@@ -124,9 +124,14 @@ class AppController(QObject):
 
     def _local_failed(self, exc: BaseException) -> None:
         self._local_starting = False
-        self._after_local = []
+        waiting, self._after_local = self._after_local, []
         self.connect_window.set_local_ready(False, "")
-        self.report(exc, retry=lambda: self.ensure_backend(lambda: None))
+
+        def retry() -> None:  # start again, then carry on with what was waiting for it
+            for then in waiting or [lambda: None]:
+                self.ensure_backend(then)
+
+        self.report(exc, retry=retry)
 
     # -- connect window -----------------------------------------------------------------------
     def show_connect(self) -> None:

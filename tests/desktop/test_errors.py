@@ -126,3 +126,21 @@ def test_field_errors_show_beside_their_fields(
     assert body_error.text()
     assert not editor.errors.label("title").isVisible()
     assert editor.isVisible()  # the text is not lost
+
+
+def test_local_library_that_cannot_open_shows_message_and_retry(
+    qtbot: QtBot, tmp_path: Path, make_controller: Callable[..., AppController]
+) -> None:
+    blocker = tmp_path / "local"  # the library folder's place is taken by a file
+    blocker.write_text("not a folder")
+    app = make_controller()
+    banner = app.connect_window.banner
+    qtbot.waitUntil(lambda: banner.isVisible(), timeout=20000)
+    assert "local library could not be opened" in banner.text
+    assert banner.retryButton.isVisible()
+    assert not app.connect_window.registerButton.isEnabled()
+
+    blocker.unlink()
+    qtbot.mouseClick(banner.retryButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app.connect_window.registerButton.isEnabled(), timeout=20000)
+    assert app.server.running
