@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 
-import pytest
-
 API = "/api/v1"
 ONE_MIB = 1024 * 1024
 
@@ -38,7 +36,11 @@ def test_a_chunked_body_over_one_mib_is_413(client, poet):
     reply = client.post(
         f"{API}/poems",
         input_stream=io.BytesIO(raw),
-        headers={**poet.headers, "Transfer-Encoding": "chunked", "Content-Type": "application/json"},
+        headers={
+            **poet.headers,
+            "Transfer-Encoding": "chunked",
+            "Content-Type": "application/json",
+        },
         environ_overrides={"wsgi.input_terminated": True},  # a server that streams the body
     )
     assert_problem(reply, 413)
@@ -52,25 +54,51 @@ def test_a_body_just_under_the_limit_is_looked_at(client, poet):
     assert "body" in assert_problem(reply, 422)["errors"]
 
 
-@pytest.mark.parametrize(
-    "raw", [b"{", b"{'title': 'single quotes'}", b"not json", b'{"title": "t",}', b"\xff\xfe\x00"]
-)
-def test_malformed_json_is_400(client, poet, raw):
-    reply = client.post(f"{API}/poems", data=raw, content_type="application/json", headers=poet.headers)
-    assert_problem(reply, 400)
+CASES_MALFORMED_JSON_IS_400 = [
+    b"{",
+    b"{'title': 'single quotes'}",
+    b"not json",
+    b'{"title": "t",}',
+    b"\xff\xfe\x00",
+]
 
 
-@pytest.mark.parametrize("body", [[], [{"title": "t", "body": "b"}], "a string", 42, None, True])
-def test_a_body_that_is_not_an_object_is_422(client, poet, body):
-    reply = client.post(
-        f"{API}/poems", data=json.dumps(body), content_type="application/json", headers=poet.headers
-    )
-    assert "body" in assert_problem(reply, 422)["errors"]
+def test_malformed_json_is_400(client, poet, subtests):
+    for raw in CASES_MALFORMED_JSON_IS_400:
+        with subtests.test(msg=repr(raw)[:80]):
+            reply = client.post(
+                f"{API}/poems", data=raw, content_type="application/json", headers=poet.headers
+            )
+            assert_problem(reply, 400)
+
+
+CASES_A_BODY_THAT_IS_NOT_AN_OBJECT_IS_422 = [
+    [],
+    [{"title": "t", "body": "b"}],
+    "a string",
+    42,
+    None,
+    True,
+]
+
+
+def test_a_body_that_is_not_an_object_is_422(client, poet, subtests):
+    for body in CASES_A_BODY_THAT_IS_NOT_AN_OBJECT_IS_422:
+        with subtests.test(msg=repr(body)[:80]):
+            reply = client.post(
+                f"{API}/poems",
+                data=json.dumps(body),
+                content_type="application/json",
+                headers=poet.headers,
+            )
+            assert "body" in assert_problem(reply, 422)["errors"]
 
 
 def test_lone_surrogates_in_a_body_are_422_not_500(client, poet):
     raw = b'{"title": "\\ud800", "body": "b"}'
-    reply = client.post(f"{API}/poems", data=raw, content_type="application/json", headers=poet.headers)
+    reply = client.post(
+        f"{API}/poems", data=raw, content_type="application/json", headers=poet.headers
+    )
     assert "title" in assert_problem(reply, 422)["errors"]
     raw = b'{"name": "A", "email": "a@example.org", "password": "\\udfff\\udfff\\udfff\\udfff"}'
     reply = client.post(f"{API}/auth/register", data=raw, content_type="application/json")
@@ -83,36 +111,53 @@ def test_an_unknown_route_is_404(client):
     assert_problem(client.get(f"{API}/poems/not-a-number"), 404)
 
 
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [("put", "/poems"), ("delete", "/poems"), ("get", "/auth/login"), ("put", "/users/me"),
-     ("post", "/ratings"), ("get", "/notifications/read-all")],
-)
-def test_a_wrong_method_is_405(client, method, path):
-    reply = getattr(client, method)(f"{API}{path}")
-    assert_problem(reply, 405)
-    assert reply.headers["Allow"]
+CASES_A_WRONG_METHOD_IS_405 = [
+    ("put", "/poems"),
+    ("delete", "/poems"),
+    ("get", "/auth/login"),
+    ("put", "/users/me"),
+    ("post", "/ratings"),
+    ("get", "/notifications/read-all"),
+]
 
 
-@pytest.mark.parametrize(
-    "path", ["/poems/99999999999999999999999", "/users/99999999999999999999999",
-             "/ratings/99999999999999999999999", "/poems/99999999999999999999999/ratings"],
-)
-def test_a_huge_id_is_404_not_500(client, path):
-    assert_problem(client.get(f"{API}{path}"), 404)
+def test_a_wrong_method_is_405(client, subtests):
+    for method, path in CASES_A_WRONG_METHOD_IS_405:
+        with subtests.test(msg=repr((method, path))[:80]):
+            reply = getattr(client, method)(f"{API}{path}")
+            assert_problem(reply, 405)
+            assert reply.headers["Allow"]
 
 
-@pytest.mark.parametrize(
-    "params",
-    [{"author_id": "99999999999999999999999"}, {"page": "99999999999999999999999"},
-     {"page": "9223372036854775807", "per_page": "100"}],
-)
-def test_huge_numbers_in_a_query_are_never_a_500(client, params):
-    reply = client.get(f"{API}/poems", query_string=params)
-    if reply.status_code != 200:
-        assert set(params) & set(assert_problem(reply, 422)["errors"])
-    else:
-        assert reply.json["items"] == []
+CASES_A_HUGE_ID_IS_404_NOT_500 = [
+    "/poems/99999999999999999999999",
+    "/users/99999999999999999999999",
+    "/ratings/99999999999999999999999",
+    "/poems/99999999999999999999999/ratings",
+]
+
+
+def test_a_huge_id_is_404_not_500(client, subtests):
+    for path in CASES_A_HUGE_ID_IS_404_NOT_500:
+        with subtests.test(msg=repr(path)[:80]):
+            assert_problem(client.get(f"{API}{path}"), 404)
+
+
+CASES_HUGE_NUMBERS_IN_A_QUERY_ARE_NEVER_A_500 = [
+    {"author_id": "99999999999999999999999"},
+    {"page": "99999999999999999999999"},
+    {"page": "9223372036854775807", "per_page": "100"},
+]
+
+
+def test_huge_numbers_in_a_query_are_never_a_500(client, subtests):
+    for params in CASES_HUGE_NUMBERS_IN_A_QUERY_ARE_NEVER_A_500:
+        with subtests.test(msg=repr(params)[:80]):
+            reply = client.get(f"{API}/poems", query_string=params)
+            if reply.status_code != 200:
+                assert set(params) & set(assert_problem(reply, 422)["errors"])
+            else:
+                assert reply.json["items"] == []
 
 
 def test_a_huge_score_or_id_in_a_body_is_422(client, poet, reader):
@@ -170,11 +215,25 @@ def test_health_and_openapi(client):
     assert spec.status_code == 200
     assert spec.json["openapi"].startswith("3.1")
     paths = spec.json["paths"]
-    for path in ("/auth/register", "/auth/login", "/auth/refresh", "/auth/logout", "/users/me",
-                 "/users/me/ratings", "/users", "/users/{user_id}", "/poems", "/poems/{poem_id}",
-                 "/poems/{poem_id}/ratings", "/ratings", "/ratings/{rating_id}",
-                 "/notifications", "/notifications/{notification_id}/read",
-                 "/notifications/read-all", "/health"):
+    for path in (
+        "/auth/register",
+        "/auth/login",
+        "/auth/refresh",
+        "/auth/logout",
+        "/users/me",
+        "/users/me/ratings",
+        "/users",
+        "/users/{user_id}",
+        "/poems",
+        "/poems/{poem_id}",
+        "/poems/{poem_id}/ratings",
+        "/ratings",
+        "/ratings/{rating_id}",
+        "/notifications",
+        "/notifications/{notification_id}/read",
+        "/notifications/read-all",
+        "/health",
+    ):
         assert path in paths, path
 
 

@@ -66,12 +66,17 @@ def test_mark_one_read_and_filter_unread(client, poet, notified):
     assert every["total"] == 3
     assert next(n for n in every["items"] if n["id"] == newest["id"])["read"] is True
     # Marking it again is harmless.
-    assert client.post(f"{API}/notifications/{newest['id']}/read", headers=poet.headers).status_code == 204
+    assert (
+        client.post(f"{API}/notifications/{newest['id']}/read", headers=poet.headers).status_code
+        == 204
+    )
 
 
 def test_someone_elses_notification_is_403(client, poet, reader, notified):
     note = notes(client, poet)["items"][0]
-    assert_problem(client.post(f"{API}/notifications/{note['id']}/read", headers=reader.headers), 403)
+    assert_problem(
+        client.post(f"{API}/notifications/{note['id']}/read", headers=reader.headers), 403
+    )
     assert notes(client, poet, unread="true")["total"] == 3
     assert notes(client, reader)["total"] == 0
 
@@ -93,7 +98,11 @@ def test_read_all_marks_only_mine(client, accounts, poet, notified):
     assert notes(client, other, unread="true")["total"] == 1
 
 
-@pytest.mark.parametrize("params", [{"unread": "perhaps"}, {"per_page": 0}, {"page": "x"}])
-def test_bad_notification_parameters_are_422(client, poet, params):
-    reply = client.get(f"{API}/notifications", query_string=params, headers=poet.headers)
-    assert set(params) <= set(assert_problem(reply, 422)["errors"])
+CASES_BAD_NOTIFICATION_PARAMETERS_ARE_422 = [{"unread": "perhaps"}, {"per_page": 0}, {"page": "x"}]
+
+
+def test_bad_notification_parameters_are_422(client, poet, subtests):
+    for params in CASES_BAD_NOTIFICATION_PARAMETERS_ARE_422:
+        with subtests.test(msg=repr(params)[:80]):
+            reply = client.get(f"{API}/notifications", query_string=params, headers=poet.headers)
+            assert set(params) <= set(assert_problem(reply, 422)["errors"])

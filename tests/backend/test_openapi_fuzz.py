@@ -44,7 +44,9 @@ def _call(case, app, seen):
     if response.status_code >= 400:
         content_type = response.headers.get("content-type", [""])[0]
         assert content_type.startswith("application/problem+json"), (
-            case.operation.label, response.status_code, content_type
+            case.operation.label,
+            response.status_code,
+            content_type,
         )
 
 

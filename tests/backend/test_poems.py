@@ -12,7 +12,14 @@ from backend.models import Poem
 
 API = "/api/v1"
 SUMMARY = {
-    "id", "title", "author", "created_at", "updated_at", "rating_count", "rating_avg", "excerpt"
+    "id",
+    "title",
+    "author",
+    "created_at",
+    "updated_at",
+    "rating_count",
+    "rating_avg",
+    "excerpt",
 }
 
 
@@ -87,29 +94,30 @@ def test_publishing_needs_a_token(client):
     assert_problem(client.post(f"{API}/poems", json={"title": "t", "body": "b"}), 401)
 
 
-@pytest.mark.parametrize(
-    ("body", "field"),
-    [
-        ({"title": "", "body": "b"}, "title"),
-        ({"title": "   ", "body": "b"}, "title"),
-        ({"title": "t" * 201, "body": "b"}, "title"),
-        ({"title": "t", "body": ""}, "body"),
-        ({"title": "t", "body": " \n\t "}, "body"),
-        ({"title": "t", "body": "b" * 20001}, "body"),
-        ({"body": "b"}, "title"),
-        ({"title": "t"}, "body"),
-        ({"title": 5, "body": "b"}, "title"),
-        ({"title": "t", "body": ["b"]}, "body"),
-        ({"title": "t", "body": None}, "body"),
-        ({"title": "t", "body": "b", "version": 7}, "version"),
-        ({"title": "t", "body": "b", "author_id": 1}, "author_id"),
-        ({"title": "t", "body": "b", "rating_avg": 5}, "rating_avg"),
-    ],
-)
-def test_publish_validates_by_field(client, poet, body, field):
-    reply = client.post(f"{API}/poems", json=body, headers=poet.headers)
-    assert field in assert_problem(reply, 422)["errors"]
-    assert client.get(f"{API}/poems").json["total"] == 0
+CASES_PUBLISH_VALIDATES_BY_FIELD = [
+    ({"title": "", "body": "b"}, "title"),
+    ({"title": "   ", "body": "b"}, "title"),
+    ({"title": "t" * 201, "body": "b"}, "title"),
+    ({"title": "t", "body": ""}, "body"),
+    ({"title": "t", "body": " \n\t "}, "body"),
+    ({"title": "t", "body": "b" * 20001}, "body"),
+    ({"body": "b"}, "title"),
+    ({"title": "t"}, "body"),
+    ({"title": 5, "body": "b"}, "title"),
+    ({"title": "t", "body": ["b"]}, "body"),
+    ({"title": "t", "body": None}, "body"),
+    ({"title": "t", "body": "b", "version": 7}, "version"),
+    ({"title": "t", "body": "b", "author_id": 1}, "author_id"),
+    ({"title": "t", "body": "b", "rating_avg": 5}, "rating_avg"),
+]
+
+
+def test_publish_validates_by_field(client, poet, subtests):
+    for body, field in CASES_PUBLISH_VALIDATES_BY_FIELD:
+        with subtests.test(msg=repr((body, field))[:80]):
+            reply = client.post(f"{API}/poems", json=body, headers=poet.headers)
+            assert field in assert_problem(reply, 422)["errors"]
+            assert client.get(f"{API}/poems").json["total"] == 0
 
 
 def test_title_and_body_at_their_limits(client, poet):
@@ -120,26 +128,27 @@ def test_title_and_body_at_their_limits(client, poet):
     assert len(fetched["excerpt"]) <= 200
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        "  Verde que te quiero verde.\n\n\tVerde viento. Verdes ramas.\n",
-        "\n\nleading blank lines\n   and trailing spaces   \n\n\n",
-        "Ñandú, pingüino, corazón — «comillas»\r\nwindows line\r\n",
-        "emoji 🌊🌹✨ and 𝔉𝔯𝔞𝔨𝔱𝔲𝔯 and 中文 and עברית",
-        "\t\tindented\n\t\t\tmore\n",
-    ],
-)
-def test_a_body_comes_back_byte_for_byte(client, poet, body):
-    poem = publish(client, poet, title="  Exacto  ", body=body)
-    assert poem["body"] == body
-    fetched = client.get(f"{API}/poems/{poem['id']}")
-    assert fetched.json["body"] == body
-    assert fetched.json["title"] == "Exacto"
-    changed = client.patch(
-        f"{API}/poems/{poem['id']}", json={"body": body + " "}, headers=poet.headers
-    )
-    assert changed.json["body"] == body + " "
+CASES_A_BODY_COMES_BACK_BYTE_FOR_BYTE = [
+    "  Verde que te quiero verde.\n\n\tVerde viento. Verdes ramas.\n",
+    "\n\nleading blank lines\n   and trailing spaces   \n\n\n",
+    "Ñandú, pingüino, corazón — «comillas»\r\nwindows line\r\n",
+    "emoji 🌊🌹✨ and 𝔉𝔯𝔞𝔨𝔱𝔲𝔯 and 中文 and עברית",
+    "\t\tindented\n\t\t\tmore\n",
+]
+
+
+def test_a_body_comes_back_byte_for_byte(client, poet, subtests):
+    for body in CASES_A_BODY_COMES_BACK_BYTE_FOR_BYTE:
+        with subtests.test(msg=repr(body)[:80]):
+            poem = publish(client, poet, title="  Exacto  ", body=body)
+            assert poem["body"] == body
+            fetched = client.get(f"{API}/poems/{poem['id']}")
+            assert fetched.json["body"] == body
+            assert fetched.json["title"] == "Exacto"
+            changed = client.patch(
+                f"{API}/poems/{poem['id']}", json={"body": body + " "}, headers=poet.headers
+            )
+            assert changed.json["body"] == body + " "
 
 
 def test_the_excerpt_is_the_start_at_most_200_characters(client, poet):
@@ -206,7 +215,10 @@ def test_the_list_is_a_page_of_summaries_newest_first(client, library):
     page = reply.json
     assert (page["page"], page["per_page"], page["total"], page["pages"]) == (1, 20, 4, 1)
     assert [p["title"] for p in page["items"]] == [
-        "Desolación", "Los sonetos", "Walking Around", "Oda al mar"
+        "Desolación",
+        "Los sonetos",
+        "Walking Around",
+        "Oda al mar",
     ]
     for item in page["items"]:
         assert set(item) == SUMMARY  # no body, version or ratings in a list
@@ -242,7 +254,8 @@ def test_filter_by_author_id_and_author_name(client, library):
 
 def test_filter_by_dates_inclusive(client, library):
     assert titles(client, date_from="2026-02-20", date_to="2026-03-05") == [
-        "Los sonetos", "Walking Around"
+        "Los sonetos",
+        "Walking Around",
     ]
     assert titles(client, date_to="2026-02-20") == ["Walking Around", "Oda al mar"]
     assert titles(client, date_from="2026-04-01") == ["Desolación"]
@@ -252,7 +265,11 @@ def test_filter_by_dates_inclusive(client, library):
 def test_filter_by_score_leaves_unrated_poems_out(client, library):
     assert titles(client, min_score=3) == ["Los sonetos", "Oda al mar"]
     assert titles(client, max_score=3) == ["Los sonetos", "Walking Around"]
-    assert titles(client, min_score=1, max_score=5) == ["Los sonetos", "Walking Around", "Oda al mar"]
+    assert titles(client, min_score=1, max_score=5) == [
+        "Los sonetos",
+        "Walking Around",
+        "Oda al mar",
+    ]
     assert titles(client, min_score=4.5, max_score=4.5) == ["Oda al mar"]
     reply = client.get(f"{API}/poems", query_string={"min_score": 1})
     assert reply.json["total"] == 3
@@ -265,10 +282,12 @@ def test_unrated_by_me(client, library):
     # A poet never sees their own poems there.
     assert titles(client, neruda.headers, unrated_by_me="true") == ["Desolación", "Los sonetos"]
     assert titles(client, library["mistral"].headers, unrated_by_me="true") == [
-        "Walking Around", "Oda al mar"
+        "Walking Around",
+        "Oda al mar",
     ]
     assert titles(client, r1.headers, unrated_by_me="true", sort="title") == [
-        "Desolación", "Los sonetos"
+        "Desolación",
+        "Los sonetos",
     ]
     assert titles(client, r1.headers, unrated_by_me="false") == titles(client)
 
@@ -282,61 +301,87 @@ def test_unrated_by_me_without_a_token_is_401(client, library):
 
 def test_every_sort(client, library):
     assert titles(client, sort="created_at") == [
-        "Oda al mar", "Walking Around", "Los sonetos", "Desolación"
+        "Oda al mar",
+        "Walking Around",
+        "Los sonetos",
+        "Desolación",
     ]
     assert titles(client, sort="-created_at") == [
-        "Desolación", "Los sonetos", "Walking Around", "Oda al mar"
+        "Desolación",
+        "Los sonetos",
+        "Walking Around",
+        "Oda al mar",
     ]
-    assert titles(client, sort="title") == ["Desolación", "Los sonetos", "Oda al mar", "Walking Around"]
-    assert titles(client, sort="-title") == ["Walking Around", "Oda al mar", "Los sonetos", "Desolación"]
+    assert titles(client, sort="title") == [
+        "Desolación",
+        "Los sonetos",
+        "Oda al mar",
+        "Walking Around",
+    ]
+    assert titles(client, sort="-title") == [
+        "Walking Around",
+        "Oda al mar",
+        "Los sonetos",
+        "Desolación",
+    ]
     assert titles(client, sort="-rating_count")[0] == "Oda al mar"
     assert titles(client, sort="rating_count")[0] == "Desolación"
     assert titles(client, sort="author")[:2] in (
-        ["Los sonetos", "Desolación"], ["Desolación", "Los sonetos"]
+        ["Los sonetos", "Desolación"],
+        ["Desolación", "Los sonetos"],
     )
     assert set(titles(client, sort="-author")[:2]) == {"Oda al mar", "Walking Around"}
 
 
 def test_unrated_poems_sort_last_in_both_rating_avg_directions(client, library):
     assert titles(client, sort="-rating_avg") == [
-        "Oda al mar", "Los sonetos", "Walking Around", "Desolación"
+        "Oda al mar",
+        "Los sonetos",
+        "Walking Around",
+        "Desolación",
     ]
     assert titles(client, sort="rating_avg") == [
-        "Walking Around", "Los sonetos", "Oda al mar", "Desolación"
+        "Walking Around",
+        "Los sonetos",
+        "Oda al mar",
+        "Desolación",
     ]
     # Across pages too.
     assert titles(client, sort="rating_avg", per_page=3, page=2) == ["Desolación"]
     assert titles(client, sort="-rating_avg", per_page=3, page=2) == ["Desolación"]
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"sort": "body"},
-        {"sort": "rating"},
-        {"per_page": 0},
-        {"per_page": 101},
-        {"per_page": "many"},
-        {"page": 0},
-        {"page": -1},
-        {"author_id": "ana"},
-        {"author_id": 0},
-        {"date_from": "yesterday"},
-        {"date_to": "2026-13-01"},
-        {"min_score": 0},
-        {"max_score": 6},
-        {"min_score": "high"},
-        {"min_score": "nan"},
-        {"unrated_by_me": "maybe"},
-    ],
-)
-def test_bad_list_parameters_are_422_naming_them(client, params):
-    reply = client.get(f"{API}/poems", query_string=params)
-    assert set(params) <= set(assert_problem(reply, 422)["errors"])
+CASES_BAD_LIST_PARAMETERS_ARE_422_NAMING_THEM = [
+    {"sort": "body"},
+    {"sort": "rating"},
+    {"per_page": 0},
+    {"per_page": 101},
+    {"per_page": "many"},
+    {"page": 0},
+    {"page": -1},
+    {"author_id": "ana"},
+    {"author_id": 0},
+    {"date_from": "yesterday"},
+    {"date_to": "2026-13-01"},
+    {"min_score": 0},
+    {"max_score": 6},
+    {"min_score": "high"},
+    {"min_score": "nan"},
+    {"unrated_by_me": "maybe"},
+]
+
+
+def test_bad_list_parameters_are_422_naming_them(client, subtests):
+    for params in CASES_BAD_LIST_PARAMETERS_ARE_422_NAMING_THEM:
+        with subtests.test(msg=repr(params)[:80]):
+            reply = client.get(f"{API}/poems", query_string=params)
+            assert set(params) <= set(assert_problem(reply, 422)["errors"])
 
 
 def test_crossed_ranges_are_422(client):
-    reply = client.get(f"{API}/poems", query_string={"date_from": "2026-02-01", "date_to": "2026-01-01"})
+    reply = client.get(
+        f"{API}/poems", query_string={"date_from": "2026-02-01", "date_to": "2026-01-01"}
+    )
     assert "date_to" in assert_problem(reply, 422)["errors"]
     reply = client.get(f"{API}/poems", query_string={"min_score": 4, "max_score": 2})
     assert "max_score" in assert_problem(reply, 422)["errors"]
@@ -354,9 +399,16 @@ def test_the_list_runs_a_fixed_number_of_statements(app, client, count_queries, 
             insert(Poem),
             [
                 {
-                    "author_id": poet.id, "title": f"Poem {n}", "body": "x" * 500,
-                    "excerpt": "x" * 200, "created_at": now, "updated_at": now, "version": 1,
-                    "rating_count": 0, "rating_sum": 0, "rating_avg": None,
+                    "author_id": poet.id,
+                    "title": f"Poem {n}",
+                    "body": "x" * 500,
+                    "excerpt": "x" * 200,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                    "rating_count": 0,
+                    "rating_sum": 0,
+                    "rating_avg": None,
                 }
                 for n in range(60)
             ],
@@ -414,7 +466,9 @@ def test_another_poet_may_not_change_or_delete_a_poem(client, accounts, poet, re
     poem = publish(client, poet)
     for account in (other, reader):
         assert_problem(
-            client.patch(f"{API}/poems/{poem['id']}", json={"title": "Mine"}, headers=account.headers),
+            client.patch(
+                f"{API}/poems/{poem['id']}", json={"title": "Mine"}, headers=account.headers
+            ),
             403,
         )
         assert_problem(client.delete(f"{API}/poems/{poem['id']}", headers=account.headers), 403)
@@ -461,7 +515,9 @@ def test_a_stale_if_match_is_412_with_the_current_poem(client, poet):
 def test_if_match_star_matches_any_version(client, poet):
     poem = publish(client, poet)
     reply = client.patch(
-        f"{API}/poems/{poem['id']}", json={"title": "Any"}, headers={**poet.headers, "If-Match": "*"}
+        f"{API}/poems/{poem['id']}",
+        json={"title": "Any"},
+        headers={**poet.headers, "If-Match": "*"},
     )
     assert reply.status_code == 200
 
@@ -469,36 +525,42 @@ def test_if_match_star_matches_any_version(client, poet):
 def test_a_malformed_if_match_is_422(client, poet):
     poem = publish(client, poet)
     reply = client.patch(
-        f"{API}/poems/{poem['id']}", json={"title": "x"}, headers={**poet.headers, "If-Match": "abc"}
+        f"{API}/poems/{poem['id']}",
+        json={"title": "x"},
+        headers={**poet.headers, "If-Match": "abc"},
     )
     assert "If-Match" in assert_problem(reply, 422)["errors"]
 
 
-@pytest.mark.parametrize(
-    ("body", "field"),
-    [
-        ({"title": ""}, "title"),
-        ({"body": "   "}, "body"),
-        ({"body": "x" * 20001}, "body"),
-        ({"version": 9}, "version"),
-        ({"author_id": 1}, "author_id"),
-        ({"rating_count": 100}, "rating_count"),
-    ],
-)
-def test_patch_validates_by_field_and_writes_nothing(client, poet, body, field):
-    poem = publish(client, poet)
-    reply = client.patch(
-        f"{API}/poems/{poem['id']}", json={"title": "Changed", **body}, headers=poet.headers
-    )
-    assert field in assert_problem(reply, 422)["errors"]
-    assert client.get(f"{API}/poems/{poem['id']}").json == client.get(
-        f"{API}/poems/{poem['id']}"
-    ).json
-    assert client.get(f"{API}/poems/{poem['id']}").json["title"] == "A poem"
+CASES_PATCH_VALIDATES_BY_FIELD_AND_WRITES_NOTHING = [
+    ({"title": ""}, "title"),
+    ({"body": "   "}, "body"),
+    ({"body": "x" * 20001}, "body"),
+    ({"version": 9}, "version"),
+    ({"author_id": 1}, "author_id"),
+    ({"rating_count": 100}, "rating_count"),
+]
+
+
+def test_patch_validates_by_field_and_writes_nothing(client, poet, subtests):
+    for body, field in CASES_PATCH_VALIDATES_BY_FIELD_AND_WRITES_NOTHING:
+        with subtests.test(msg=repr((body, field))[:80]):
+            poem = publish(client, poet)
+            reply = client.patch(
+                f"{API}/poems/{poem['id']}", json={"title": "Changed", **body}, headers=poet.headers
+            )
+            assert field in assert_problem(reply, 422)["errors"]
+            assert (
+                client.get(f"{API}/poems/{poem['id']}").json
+                == client.get(f"{API}/poems/{poem['id']}").json
+            )
+            assert client.get(f"{API}/poems/{poem['id']}").json["title"] == "A poem"
 
 
 def test_patch_of_a_missing_poem_is_404(client, poet):
-    assert_problem(client.patch(f"{API}/poems/999999", json={"title": "x"}, headers=poet.headers), 404)
+    assert_problem(
+        client.patch(f"{API}/poems/999999", json={"title": "x"}, headers=poet.headers), 404
+    )
 
 
 # ---- DELETE /poems/{id} --------------------------------------------------------------------
@@ -524,15 +586,20 @@ def test_an_admin_may_delete_any_poem(client, admin, poet):
 
 def test_a_replayed_idempotency_key_publishes_once(client, poet):
     key = {"Idempotency-Key": "poem-1"}
-    first = client.post(f"{API}/poems", json={"title": "Once", "body": "b"}, headers={**poet.headers, **key})
-    again = client.post(f"{API}/poems", json={"title": "Once", "body": "b"}, headers={**poet.headers, **key})
+    first = client.post(
+        f"{API}/poems", json={"title": "Once", "body": "b"}, headers={**poet.headers, **key}
+    )
+    again = client.post(
+        f"{API}/poems", json={"title": "Once", "body": "b"}, headers={**poet.headers, **key}
+    )
     assert first.status_code == again.status_code == 201
     assert again.json == first.json
     assert again.headers["Location"] == first.headers["Location"]
     assert again.headers.get("ETag") == first.headers["ETag"]
     assert client.get(f"{API}/poems").json["total"] == 1
     other = client.post(
-        f"{API}/poems", json={"title": "Twice", "body": "b"},
+        f"{API}/poems",
+        json={"title": "Twice", "body": "b"},
         headers={**poet.headers, "Idempotency-Key": "poem-2"},
     )
     assert other.json["id"] != first.json["id"]
@@ -542,24 +609,33 @@ def test_a_replayed_idempotency_key_publishes_once(client, poet):
 def test_the_same_key_from_another_caller_is_a_new_request(client, accounts, poet):
     other = accounts.make("poet")
     key = {"Idempotency-Key": "shared"}
-    a = client.post(f"{API}/poems", json={"title": "A", "body": "b"}, headers={**poet.headers, **key})
-    b = client.post(f"{API}/poems", json={"title": "B", "body": "b"}, headers={**other.headers, **key})
+    a = client.post(
+        f"{API}/poems", json={"title": "A", "body": "b"}, headers={**poet.headers, **key}
+    )
+    b = client.post(
+        f"{API}/poems", json={"title": "B", "body": "b"}, headers={**other.headers, **key}
+    )
     assert a.json["id"] != b.json["id"]
     assert b.json["author"]["id"] == other.id
 
 
 def test_a_failed_request_does_not_use_up_its_key(client, poet):
     key = {"Idempotency-Key": "retry-me"}
-    bad = client.post(f"{API}/poems", json={"title": "", "body": "b"}, headers={**poet.headers, **key})
+    bad = client.post(
+        f"{API}/poems", json={"title": "", "body": "b"}, headers={**poet.headers, **key}
+    )
     assert bad.status_code == 422
-    good = client.post(f"{API}/poems", json={"title": "t", "body": "b"}, headers={**poet.headers, **key})
+    good = client.post(
+        f"{API}/poems", json={"title": "t", "body": "b"}, headers={**poet.headers, **key}
+    )
     assert good.status_code == 201
 
 
 def test_a_blank_or_huge_idempotency_key_is_422(client, poet):
     for key in (" ", "k" * 256):
         reply = client.post(
-            f"{API}/poems", json={"title": "t", "body": "b"},
+            f"{API}/poems",
+            json={"title": "t", "body": "b"},
             headers={**poet.headers, "Idempotency-Key": key},
         )
         assert "Idempotency-Key" in assert_problem(reply, 422)["errors"]

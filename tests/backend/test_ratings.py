@@ -20,7 +20,9 @@ def assert_problem(reply, status):
 
 
 def publish(client, account, title="A poem", body="a line\n"):
-    reply = client.post(f"{API}/poems", json={"title": title, "body": body}, headers=account.headers)
+    reply = client.post(
+        f"{API}/poems", json={"title": title, "body": body}, headers=account.headers
+    )
     assert reply.status_code == 201, reply.json
     return reply.json
 
@@ -36,7 +38,10 @@ def rate(client, account, poem_id, score, comment="", **headers):
 def poem_counts(client, poem_id):
     poem = client.get(f"{API}/poems/{poem_id}").json
     listed = next(p for p in client.get(f"{API}/poems").json["items"] if p["id"] == poem_id)
-    assert (listed["rating_count"], listed["rating_avg"]) == (poem["rating_count"], poem["rating_avg"])
+    assert (listed["rating_count"], listed["rating_avg"]) == (
+        poem["rating_count"],
+        poem["rating_avg"],
+    )
     return poem["rating_count"], poem["rating_avg"]
 
 
@@ -66,7 +71,9 @@ def test_rate_a_poem(client, poem, reader):
 
 
 def test_a_comment_is_optional(client, poem, reader):
-    reply = client.post(f"{API}/poems/{poem['id']}/ratings", json={"score": 3}, headers=reader.headers)
+    reply = client.post(
+        f"{API}/poems/{poem['id']}/ratings", json={"score": 3}, headers=reader.headers
+    )
     assert reply.status_code == 201 and reply.json["comment"] == ""
 
 
@@ -97,26 +104,33 @@ def test_rating_a_missing_poem_is_404(client, reader):
     assert_problem(rate(client, reader, 999999, 3), 404)
 
 
-@pytest.mark.parametrize("score", [0, 6, -1, "5", 5.5, 5.0, None, True, [5]])
-def test_a_score_must_be_an_integer_1_to_5(client, poem, reader, app, score):
-    body = assert_problem(rate(client, reader, poem["id"], score), 422)
-    assert "score" in body["errors"]
-    assert rows(app, Rating) == 0
+CASES_A_SCORE_MUST_BE_AN_INTEGER_1_TO_5 = [0, 6, -1, "5", 5.5, 5.0, None, True, [5]]
 
 
-@pytest.mark.parametrize(
-    ("body", "field"),
-    [
-        ({"score": 3, "comment": "x" * 2001}, "comment"),
-        ({"score": 3, "comment": 7}, "comment"),
-        ({"comment": "no score"}, "score"),
-        ({"score": 3, "user_id": 1}, "user_id"),
-        ({"score": 3, "poem_id": 2}, "poem_id"),
-    ],
-)
-def test_rating_fields_are_checked_by_name(client, poem, reader, body, field):
-    reply = client.post(f"{API}/poems/{poem['id']}/ratings", json=body, headers=reader.headers)
-    assert field in assert_problem(reply, 422)["errors"]
+def test_a_score_must_be_an_integer_1_to_5(client, poem, reader, app, subtests):
+    for score in CASES_A_SCORE_MUST_BE_AN_INTEGER_1_TO_5:
+        with subtests.test(msg=repr(score)[:80]):
+            body = assert_problem(rate(client, reader, poem["id"], score), 422)
+            assert "score" in body["errors"]
+            assert rows(app, Rating) == 0
+
+
+CASES_RATING_FIELDS_ARE_CHECKED_BY_NAME = [
+    ({"score": 3, "comment": "x" * 2001}, "comment"),
+    ({"score": 3, "comment": 7}, "comment"),
+    ({"comment": "no score"}, "score"),
+    ({"score": 3, "user_id": 1}, "user_id"),
+    ({"score": 3, "poem_id": 2}, "poem_id"),
+]
+
+
+def test_rating_fields_are_checked_by_name(client, poem, reader, subtests):
+    for body, field in CASES_RATING_FIELDS_ARE_CHECKED_BY_NAME:
+        with subtests.test(msg=repr((body, field))[:80]):
+            reply = client.post(
+                f"{API}/poems/{poem['id']}/ratings", json=body, headers=reader.headers
+            )
+            assert field in assert_problem(reply, 422)["errors"]
 
 
 def test_a_comment_of_2000_characters_is_fine(client, poem, reader):
@@ -150,11 +164,14 @@ def test_counts_and_average_follow_every_change(client, poem, accounts, admin):
 def test_only_the_rater_changes_a_rating(client, poem, reader, poet, admin, accounts):
     rating = rate(client, reader, poem["id"], 2, "meh").json
     for account in (poet, admin, accounts.make("reader")):
-        reply = client.patch(f"{API}/ratings/{rating['id']}", json={"score": 5}, headers=account.headers)
+        reply = client.patch(
+            f"{API}/ratings/{rating['id']}", json={"score": 5}, headers=account.headers
+        )
         assert_problem(reply, 403)
     assert_problem(client.patch(f"{API}/ratings/{rating['id']}", json={"score": 5}), 401)
     reply = client.patch(
-        f"{API}/ratings/{rating['id']}", json={"comment": "better on reading again"},
+        f"{API}/ratings/{rating['id']}",
+        json={"comment": "better on reading again"},
         headers=reader.headers,
     )
     assert reply.status_code == 200
@@ -162,22 +179,23 @@ def test_only_the_rater_changes_a_rating(client, poem, reader, poet, admin, acco
     assert reply.json == client.get(f"{API}/ratings/{rating['id']}").json
 
 
-@pytest.mark.parametrize(
-    ("body", "field"),
-    [
-        ({"score": 0}, "score"),
-        ({"score": "4"}, "score"),
-        ({"score": 4.5}, "score"),
-        ({"comment": "x" * 2001}, "comment"),
-        ({"user_id": 1}, "user_id"),
-        ({"poem_id": 1}, "poem_id"),
-    ],
-)
-def test_rating_patch_is_checked_by_name(client, poem, reader, body, field):
+CASES_RATING_PATCH_IS_CHECKED_BY_NAME = [
+    ({"score": 0}, "score"),
+    ({"score": "4"}, "score"),
+    ({"score": 4.5}, "score"),
+    ({"comment": "x" * 2001}, "comment"),
+    ({"user_id": 1}, "user_id"),
+    ({"poem_id": 1}, "poem_id"),
+]
+
+
+def test_rating_patch_is_checked_by_name(client, poem, reader, subtests):
     rating = rate(client, reader, poem["id"], 2).json
-    reply = client.patch(f"{API}/ratings/{rating['id']}", json=body, headers=reader.headers)
-    assert field in assert_problem(reply, 422)["errors"]
-    assert client.get(f"{API}/ratings/{rating['id']}").json["score"] == 2
+    for body, field in CASES_RATING_PATCH_IS_CHECKED_BY_NAME:
+        with subtests.test(msg=repr((body, field))[:80]):
+            reply = client.patch(f"{API}/ratings/{rating['id']}", json=body, headers=reader.headers)
+            assert field in assert_problem(reply, 422)["errors"]
+            assert client.get(f"{API}/ratings/{rating['id']}").json["score"] == 2
 
 
 def test_the_rater_or_an_admin_deletes_a_rating(client, poem, reader, poet, admin, accounts):
@@ -194,7 +212,9 @@ def test_the_rater_or_an_admin_deletes_a_rating(client, poem, reader, poet, admi
 
 def test_a_missing_rating_is_404(client, reader):
     assert_problem(client.get(f"{API}/ratings/999999"), 404)
-    assert_problem(client.patch(f"{API}/ratings/999999", json={"score": 1}, headers=reader.headers), 404)
+    assert_problem(
+        client.patch(f"{API}/ratings/999999", json={"score": 1}, headers=reader.headers), 404
+    )
 
 
 # ---- lists ---------------------------------------------------------------------------------
@@ -235,20 +255,34 @@ def test_all_ratings_filtered_by_user_and_poem(client, rated):
     r1, r2, r3 = rated["ratings"]
     assert ids(client.get(f"{API}/ratings")) == [r3["id"], r2["id"], r1["id"]]
     assert ids(client.get(f"{API}/ratings", query_string={"user_id": rated["a"].id})) == [
-        r3["id"], r1["id"]
+        r3["id"],
+        r1["id"],
     ]
-    assert ids(client.get(f"{API}/ratings", query_string={"poem_id": rated["two"]["id"]})) == [r3["id"]]
+    assert ids(client.get(f"{API}/ratings", query_string={"poem_id": rated["two"]["id"]})) == [
+        r3["id"]
+    ]
     both = {"poem_id": rated["one"]["id"], "user_id": rated["b"].id}
     assert ids(client.get(f"{API}/ratings", query_string=both)) == [r2["id"]]
     assert ids(client.get(f"{API}/ratings", query_string={"user_id": 999999})) == []
-    assert ids(client.get(f"{API}/ratings", query_string={"sort": "score", "per_page": 1})) == [r3["id"]]
+    assert ids(client.get(f"{API}/ratings", query_string={"sort": "score", "per_page": 1})) == [
+        r3["id"]
+    ]
 
 
-@pytest.mark.parametrize(
-    "params", [{"user_id": "x"}, {"poem_id": 0}, {"per_page": 101}, {"sort": "-user"}]
-)
-def test_bad_rating_list_parameters_are_422(client, params):
-    assert set(params) <= set(assert_problem(client.get(f"{API}/ratings", query_string=params), 422)["errors"])
+CASES_BAD_RATING_LIST_PARAMETERS_ARE_422 = [
+    {"user_id": "x"},
+    {"poem_id": 0},
+    {"per_page": 101},
+    {"sort": "-user"},
+]
+
+
+def test_bad_rating_list_parameters_are_422(client, subtests):
+    for params in CASES_BAD_RATING_LIST_PARAMETERS_ARE_422:
+        with subtests.test(msg=repr(params)[:80]):
+            assert set(params) <= set(
+                assert_problem(client.get(f"{API}/ratings", query_string=params), 422)["errors"]
+            )
 
 
 def test_rating_lists_run_a_fixed_number_of_statements(client, accounts, count_queries):
@@ -329,7 +363,9 @@ def test_a_failed_rating_leaves_no_notification_or_email(app_factory, accounts, 
 # ---- Idempotency-Key -----------------------------------------------------------------------
 
 
-def test_a_replayed_rating_returns_the_first_answer_and_creates_nothing(client, app, poem, poet, reader):
+def test_a_replayed_rating_returns_the_first_answer_and_creates_nothing(
+    client, app, poem, poet, reader
+):
     key = {"Idempotency-Key": "rate-once"}
     first = rate(client, reader, poem["id"], 4, "first", **key)
     again = rate(client, reader, poem["id"], 4, "first", **key)

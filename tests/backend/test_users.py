@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 API = "/api/v1"
 PRIVATE = {"email", "notify_by_email", "active"}
 
@@ -17,7 +15,9 @@ def assert_problem(reply, status):
 
 
 def publish(client, account, title="A poem", body="a line\n"):
-    reply = client.post(f"{API}/poems", json={"title": title, "body": body}, headers=account.headers)
+    reply = client.post(
+        f"{API}/poems", json={"title": title, "body": body}, headers=account.headers
+    )
     assert reply.status_code == 201, reply.json
     return reply.json
 
@@ -68,40 +68,55 @@ def test_patch_me_changes_the_named_fields(client, poet):
     assert client.get(f"{API}/users/me", headers=poet.headers).json == reply.json
 
 
-@pytest.mark.parametrize(
-    ("field", "value"),
-    [("role", "admin"), ("active", False), ("id", 1), ("password_hash", "x"), ("created_at", "")],
-)
-def test_patch_me_cannot_set_protected_fields(client, poet, field, value):
-    before = client.get(f"{API}/users/me", headers=poet.headers).json
-    reply = client.patch(
-        f"{API}/users/me", json={"name": "Changed", field: value}, headers=poet.headers
-    )
-    body = assert_problem(reply, 422)
-    assert field in body["errors"]
-    assert client.get(f"{API}/users/me", headers=poet.headers).json == before  # nothing written
+CASES_PATCH_ME_CANNOT_SET_PROTECTED_FIELDS = [
+    ("role", "admin"),
+    ("active", False),
+    ("id", 1),
+    ("password_hash", "x"),
+    ("created_at", ""),
+]
 
 
-@pytest.mark.parametrize(
-    ("body", "field"),
-    [
-        ({"name": ""}, "name"),
-        ({"name": "x" * 101}, "name"),
-        ({"bio": "x" * 2001}, "bio"),
-        ({"notify_by_email": "yes"}, "notify_by_email"),
-        ({"notify_by_email": 1}, "notify_by_email"),
-        ({"name": None}, "name"),
-        ({"email": "nope"}, "email"),
-    ],
-)
-def test_patch_me_validates_each_field(client, poet, body, field):
-    assert field in assert_problem(
-        client.patch(f"{API}/users/me", json=body, headers=poet.headers), 422
-    )["errors"]
+def test_patch_me_cannot_set_protected_fields(client, poet, subtests):
+    for field, value in CASES_PATCH_ME_CANNOT_SET_PROTECTED_FIELDS:
+        with subtests.test(msg=repr((field, value))[:80]):
+            before = client.get(f"{API}/users/me", headers=poet.headers).json
+            reply = client.patch(
+                f"{API}/users/me", json={"name": "Changed", field: value}, headers=poet.headers
+            )
+            body = assert_problem(reply, 422)
+            assert field in body["errors"]
+            assert (
+                client.get(f"{API}/users/me", headers=poet.headers).json == before
+            )  # nothing written
+
+
+CASES_PATCH_ME_VALIDATES_EACH_FIELD = [
+    ({"name": ""}, "name"),
+    ({"name": "x" * 101}, "name"),
+    ({"bio": "x" * 2001}, "bio"),
+    ({"notify_by_email": "yes"}, "notify_by_email"),
+    ({"notify_by_email": 1}, "notify_by_email"),
+    ({"name": None}, "name"),
+    ({"email": "nope"}, "email"),
+]
+
+
+def test_patch_me_validates_each_field(client, poet, subtests):
+    for body, field in CASES_PATCH_ME_VALIDATES_EACH_FIELD:
+        with subtests.test(msg=repr((body, field))[:80]):
+            assert (
+                field
+                in assert_problem(
+                    client.patch(f"{API}/users/me", json=body, headers=poet.headers), 422
+                )["errors"]
+            )
 
 
 def test_changing_the_password_needs_the_current_one(client, poet):
-    missing = client.patch(f"{API}/users/me", json={"password": "new password"}, headers=poet.headers)
+    missing = client.patch(
+        f"{API}/users/me", json={"password": "new password"}, headers=poet.headers
+    )
     assert "current_password" in assert_problem(missing, 422)["errors"]
     wrong = client.patch(
         f"{API}/users/me",
@@ -130,7 +145,9 @@ def test_a_too_short_new_password_is_422(client, poet):
 
 
 def test_changing_the_email_needs_the_current_password(client, poet):
-    missing = client.patch(f"{API}/users/me", json={"email": "new@example.org"}, headers=poet.headers)
+    missing = client.patch(
+        f"{API}/users/me", json={"email": "new@example.org"}, headers=poet.headers
+    )
     assert "current_password" in assert_problem(missing, 422)["errors"]
     wrong = client.patch(
         f"{API}/users/me",
@@ -149,7 +166,9 @@ def test_changing_the_email_needs_the_current_password(client, poet):
 
 
 def test_the_same_email_in_another_case_is_no_change(client, poet):
-    reply = client.patch(f"{API}/users/me", json={"email": poet.email.upper()}, headers=poet.headers)
+    reply = client.patch(
+        f"{API}/users/me", json={"email": poet.email.upper()}, headers=poet.headers
+    )
     assert reply.status_code == 200
     assert reply.json["email"] == poet.email
 
@@ -218,16 +237,26 @@ def test_the_user_list_filters_and_sorts(client, accounts, admin):
         for u in client.get(f"{API}/users", headers=admin.headers).json["items"]
     }
     assert counts["Zoe Valdés"] == (2, 0) and counts["Amado Nervo"] == (0, 1)
-    paged = client.get(f"{API}/users", query_string={"per_page": 3, "page": 2}, headers=admin.headers)
+    paged = client.get(
+        f"{API}/users", query_string={"per_page": 3, "page": 2}, headers=admin.headers
+    )
     assert paged.json["pages"] == 2 and len(paged.json["items"]) == 1
 
 
-@pytest.mark.parametrize(
-    "params", [{"sort": "email"}, {"role": "king"}, {"per_page": 0}, {"page": 0}, {"per_page": 101}]
-)
-def test_the_user_list_rejects_bad_parameters(client, admin, params):
-    reply = client.get(f"{API}/users", query_string=params, headers=admin.headers)
-    assert set(params) <= set(assert_problem(reply, 422)["errors"])
+CASES_THE_USER_LIST_REJECTS_BAD_PARAMETERS = [
+    {"sort": "email"},
+    {"role": "king"},
+    {"per_page": 0},
+    {"page": 0},
+    {"per_page": 101},
+]
+
+
+def test_the_user_list_rejects_bad_parameters(client, admin, subtests):
+    for params in CASES_THE_USER_LIST_REJECTS_BAD_PARAMETERS:
+        with subtests.test(msg=repr(params)[:80]):
+            reply = client.get(f"{API}/users", query_string=params, headers=admin.headers)
+            assert set(params) <= set(assert_problem(reply, 422)["errors"])
 
 
 def test_a_user_is_public_for_others_and_private_for_self_and_admins(client, admin, poet, reader):
@@ -250,7 +279,11 @@ def test_an_admin_changes_name_role_and_active(client, admin, poet):
         headers=admin.headers,
     )
     assert reply.status_code == 200, reply.json
-    assert (reply.json["name"], reply.json["role"], reply.json["active"]) == ("Renamed", "reader", False)
+    assert (reply.json["name"], reply.json["role"], reply.json["active"]) == (
+        "Renamed",
+        "reader",
+        False,
+    )
     assert client.get(f"{API}/users/{poet.id}", headers=admin.headers).json == reply.json
 
 
@@ -265,23 +298,26 @@ def test_only_an_admin_patches_a_user(client, poet, reader):
     assert client.get(f"{API}/users/me", headers=poet.headers).json["role"] == "poet"
 
 
-@pytest.mark.parametrize(
-    ("body", "field"),
-    [
-        ({"role": "king"}, "role"),
-        ({"active": "false"}, "active"),
-        ({"email": "x@example.org"}, "email"),
-        ({"password": "a new password"}, "password"),
-        ({"id": 5}, "id"),
-    ],
-)
-def test_admin_patch_validates_by_field(client, admin, poet, body, field):
-    reply = client.patch(f"{API}/users/{poet.id}", json=body, headers=admin.headers)
-    assert field in assert_problem(reply, 422)["errors"]
+CASES_ADMIN_PATCH_VALIDATES_BY_FIELD = [
+    ({"role": "king"}, "role"),
+    ({"active": "false"}, "active"),
+    ({"email": "x@example.org"}, "email"),
+    ({"password": "a new password"}, "password"),
+    ({"id": 5}, "id"),
+]
+
+
+def test_admin_patch_validates_by_field(client, admin, poet, subtests):
+    for body, field in CASES_ADMIN_PATCH_VALIDATES_BY_FIELD:
+        with subtests.test(msg=repr((body, field))[:80]):
+            reply = client.patch(f"{API}/users/{poet.id}", json=body, headers=admin.headers)
+            assert field in assert_problem(reply, 422)["errors"]
 
 
 def test_admin_patch_of_a_missing_user_is_404(client, admin):
-    assert_problem(client.patch(f"{API}/users/999999", json={"name": "x"}, headers=admin.headers), 404)
+    assert_problem(
+        client.patch(f"{API}/users/999999", json={"name": "x"}, headers=admin.headers), 404
+    )
 
 
 def test_the_last_admin_cannot_be_demoted_or_disabled(client, accounts, admin):
