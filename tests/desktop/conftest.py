@@ -5,12 +5,17 @@ from __future__ import annotations
 import itertools
 import os
 import socket
+import threading
 from collections.abc import Callable, Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from aiosmtpd.controller import Controller as SmtpController  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from pytestqt.qtbot import QtBot
@@ -41,10 +46,44 @@ def _always_confirm(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(common, "confirm", lambda *_args: True)
 
 
+class Inbox:
+    """An aiosmtpd handler that keeps the emails it receives."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self._lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted"
+
+
 @pytest.fixture
-def club_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    """A backend served on loopback, standing in for a club server."""
-    server = EmbeddedServer(tmp_path / "club")
+def smtp_inbox() -> Iterator[Inbox]:
+    """A real SMTP server on loopback; the club server sends its email there."""
+    inbox = Inbox(_free_port())
+    smtp = SmtpController(inbox, hostname="127.0.0.1", port=inbox.port)
+    smtp.start()
+    yield inbox
+    smtp.stop()
+
+
+@pytest.fixture
+def club_server(tmp_path: Path, smtp_inbox: Inbox) -> Iterator[EmbeddedServer]:
+    """A backend served on loopback, standing in for a club server (with SMTP set up)."""
+    server = EmbeddedServer(
+        tmp_path / "club",
+        overrides={
+            "MAIL_ENABLED": True,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_inbox.port,
+            "MAIL_TIMEOUT": 3,
+            "OUTBOX_POLL_SECONDS": 0.1,
+        },
+    )
     server.start()
     yield server
     assert server.stop(), "the backend thread did not end"
@@ -88,12 +127,16 @@ def make_controller(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., AppC
         assert not controller.server.running
 
 
-@pytest.fixture
-def free_port() -> int:
-    """A loopback port nobody listens on (right now)."""
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A loopback port nobody listens on (right now)."""
+    return _free_port()
 
 
 @pytest.fixture

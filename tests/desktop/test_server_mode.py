@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -18,6 +19,7 @@ from desktop.settings import SERVER
 def test_search_rate_with_keyboard_and_author_is_notified(
     qtbot: QtBot,
     club_server: EmbeddedServer,
+    smtp_inbox: Any,  # conftest.Inbox
     api_user: Callable[..., ApiClient],
     make_controller: Callable[..., AppController],
     sign_in: Callable[..., None],
@@ -70,6 +72,14 @@ def test_search_rate_with_keyboard_and_author_is_notified(
     assert page["total"] == 1
     data = page["items"][0]["data"]
     assert data["poem_id"] == wanted["id"] and data["score"] == 4 and data["rater_name"] == "Ben"
+
+    # ... by email, through the club's SMTP server ...
+    qtbot.waitUntil(lambda: len(smtp_inbox.messages) == 1, timeout=15000)
+    mail = smtp_inbox.messages[0]
+    assert mail["To"].addresses[0].addr_spec == "ana@example.org"
+    assert "Lighthouse keeper" in mail["Subject"]
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "Ben" in text and "Lovely turn." in text and "4" in text
 
     # ... and in the author's own app: unread count, list, mark read.
     mine = make_controller()
