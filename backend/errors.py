@@ -130,5 +130,28 @@ def to_response(error: BaseException) -> Response:
         if headers:
             headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[arg-type]
         return problem(code, error.name, detail, headers=headers)
+    if _is_contention(error):
+        log.warning("database busy: %s", error)
+        return problem(
+            503,
+            "Busy",
+            "The database is busy with other changes; try again in a moment.",
+            headers={"Retry-After": "1"},
+        )
     log.exception("unhandled error", exc_info=error)
     return problem(500, "Internal server error", "Something went wrong on the server.")
+
+
+# MySQL "lock wait timeout" and "deadlock", SQLite "database is locked": a retry will do.
+_MYSQL_CONTENTION = {1205, 1213}
+
+
+def _is_contention(error: BaseException) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(error, OperationalError):
+        return False
+    args = getattr(error.orig, "args", ())
+    if args and args[0] in _MYSQL_CONTENTION:
+        return True
+    return "database is locked" in str(error.orig)

@@ -72,6 +72,7 @@ def update_poem(poem: Poem, user: User, data: dict[str, Any], if_match: int | No
 
 def delete_poem(poem: Poem, user: User) -> None:
     _check_may_change(poem, user)
+    db.session.execute(select(Poem.id).where(Poem.id == poem.id).with_for_update()).all()
     db.session.execute(Rating.__table__.delete().where(Rating.poem_id == poem.id))
     db.session.delete(poem)
     forget_totals()

@@ -34,6 +34,19 @@ def refresh_poem_counts(poem_id: int) -> None:
     )
 
 
+def lock_poems(*poem_ids: int) -> None:
+    """Lock the poems' rows (in id order) before their ratings change.
+
+    On MySQL, inserting a rating takes a shared lock on its poem (the foreign key) and
+    the recount then wants an exclusive one: two raters at once would deadlock. Taking
+    the exclusive lock first makes them wait their turn. SQLite has one writer anyway.
+    """
+    if poem_ids:
+        db.session.execute(
+            select(Poem.id).where(Poem.id.in_(poem_ids)).order_by(Poem.id).with_for_update()
+        ).all()
+
+
 def get_rating(rating_id: int) -> Rating:
     rating = db.session.get(Rating, rating_id)
     if rating is None:
@@ -44,6 +57,7 @@ def get_rating(rating_id: int) -> Rating:
 def create_rating(poem: Poem, rater: User, score: int, comment: str) -> Rating:
     if poem.author_id == rater.id:
         raise Forbidden("You cannot rate your own poem.")
+    lock_poems(poem.id)
     existing = db.session.execute(
         select(Rating.id).where(Rating.poem_id == poem.id, Rating.user_id == rater.id)
     ).scalar_one_or_none()
@@ -93,6 +107,7 @@ def update_rating(rating: Rating, user: User, data: dict[str, Any]) -> Rating:
             setattr(rating, name, data[name])
             changed = True
     if changed:
+        lock_poems(rating.poem_id)
         rating.updated_at = utcnow()
         db.session.flush()
         refresh_poem_counts(rating.poem_id)
@@ -103,6 +118,7 @@ def delete_rating(rating: Rating, user: User) -> None:
     if rating.user_id != user.id and not user.is_admin:
         raise Forbidden("Only the person who wrote a rating, or an admin, can delete it.")
     poem_id = rating.poem_id
+    lock_poems(poem_id)
     db.session.delete(rating)
     db.session.flush()
     refresh_poem_counts(poem_id)

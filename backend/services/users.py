@@ -22,7 +22,7 @@ from ..extensions import db
 from ..models import LoginFailure, Poem, Rating, User
 from ..models.types import utcnow
 from .pagination import forget_totals
-from .ratings import refresh_poem_counts
+from .ratings import lock_poems, refresh_poem_counts
 
 
 def normalize_email(email: str) -> str:
@@ -177,6 +177,7 @@ def delete_user(target: User) -> None:
         .where(Rating.user_id == target.id, Poem.author_id != target.id)
         .distinct()
     ).scalars().all()
+    lock_poems(*rated)
     own_poems = select(Poem.id).where(Poem.author_id == target.id)
     db.session.execute(
         delete(Rating).where(or_(Rating.user_id == target.id, Rating.poem_id.in_(own_poems)))

@@ -245,3 +245,17 @@ def test_health_is_503_when_the_database_is_unreachable(app, app_factory, tmp_pa
     reply = broken.test_client().get(f"{API}/health")
     assert reply.status_code == 503
     assert reply.json["status"] != "ok"
+
+
+def test_a_deadlock_is_a_503_to_retry_not_a_500(client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from backend.services import poems as poem_service
+
+    def deadlocked(*_args, **_kwargs):
+        raise OperationalError("UPDATE poems", {}, Exception(1213, "Deadlock found"))
+
+    monkeypatch.setattr(poem_service, "list_poems", deadlocked)
+    reply = client.get(f"{API}/poems")
+    assert_problem(reply, 503)
+    assert reply.headers["Retry-After"] == "1"

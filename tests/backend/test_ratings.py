@@ -386,3 +386,29 @@ def test_a_key_used_on_another_path_is_422(client, accounts, reader, poet):
     assert rate(client, reader, one["id"], 4, **key).status_code == 201
     reply = rate(client, reader, two["id"], 4, **key)
     assert "Idempotency-Key" in assert_problem(reply, 422)["errors"]
+
+
+def test_concurrent_ratings_keep_the_counts_right(app, client, accounts, poem):
+    """Ratings of one poem committed at the same time: none fails, none is lost."""
+    import threading
+
+    raters = [accounts.make("reader") for _ in range(8)]
+    start = threading.Barrier(len(raters))
+    statuses: list[int] = []
+
+    def rate_at_once(account, score):
+        own = app.test_client()
+        start.wait()
+        statuses.append(rate(own, account, poem["id"], score).status_code)
+
+    threads = [
+        threading.Thread(target=rate_at_once, args=(account, n % 5 + 1))
+        for n, account in enumerate(raters)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201] * len(raters)
+    scores = [n % 5 + 1 for n in range(len(raters))]
+    assert poem_counts(client, poem["id"]) == (len(scores), round(sum(scores) / len(scores), 2))
