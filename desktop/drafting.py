@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer
 
 from desktop import errors
 from desktop.api import ApiError
@@ -30,8 +30,6 @@ MAX_UNSAVED_S = 3.0  # typing without a pause still saves this often
 
 class Autosaver(QObject):
     """Saves one editor's text as a draft shortly after each change, and when it closes."""
-
-    saved = Signal(object)  # the Draft
 
     def __init__(
         self,
@@ -74,8 +72,10 @@ class Autosaver(QObject):
             return
         self._last = text
         draft_id, base = self.draft_id, self.base
-        self.drafting.store(
-            lambda s: s.save(draft_id, *text, poem=base, editing=editing), self.saved.emit
+        drafting = self.drafting  # outlives this saver, which goes with its editor
+        drafting.store(
+            lambda s: s.save(draft_id, *text, poem=base, editing=editing),
+            lambda _draft: drafting.refresh(),
         )
 
     def finish(self) -> None:
@@ -183,7 +183,6 @@ class DraftsController(QObject):
             base = dict(poem) if poem else None
             last = (str(poem.get("title", "")), str(poem.get("body", ""))) if poem else None
             saver = Autosaver(self, editor, new_draft_id(), base, last)
-        saver.saved.connect(lambda _draft: self.refresh())
         editor.finished.connect(lambda _result: saver.finish())
         return saver
 
