@@ -639,3 +639,57 @@ def test_a_blank_or_huge_idempotency_key_is_422(client, poet):
             headers={**poet.headers, "Idempotency-Key": key},
         )
         assert "Idempotency-Key" in assert_problem(reply, 422)["errors"]
+
+
+def test_a_fresh_library_stores_any_text_whatever_the_servers_default(backend_name, tmp_path):
+    """The migration makes utf8mb4 tables even in a MySQL database created latin1."""
+    import os
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from backend import create_app
+    from backend.db_setup import upgrade_database
+
+    if backend_name == "mysql":
+        server = make_url(os.environ["POETSBAY_TEST_MYSQL_URL"])
+        url = server.set(database=f"{server.database}_latin1")
+        admin_engine = create_engine(server)
+        with admin_engine.begin() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS `{url.database}`"))
+            conn.execute(text(f"CREATE DATABASE `{url.database}` CHARACTER SET latin1"))
+        url = url.render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    app = create_app(
+        {
+            "DATA_DIR": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+            "MAIL_ENABLED": False,
+        }
+    )
+    try:
+        upgrade_database(app)
+        client = app.test_client()
+        session = client.post(
+            f"{API}/auth/register",
+            json={"name": "Ñandú 🌊", "email": "n@example.org", "password": "long enough"},
+        ).json
+        headers = {"Authorization": f"Bearer {session['access_token']}"}
+        text_ = "🌹 Ñ é 中文 𝔉\n\tsegunda línea  \n"
+        poem = client.post(f"{API}/poems", json={"title": "🌊 Mar", "body": text_}, headers=headers)
+        assert poem.status_code == 201, poem.get_data(as_text=True)
+        fetched = client.get(poem.headers["Location"]).json
+        assert (fetched["title"], fetched["body"], fetched["author"]["name"]) == (
+            "🌊 Mar", text_, "Ñandú 🌊"
+        )
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if backend_name == "mysql":
+            with admin_engine.begin() as conn:
+                conn.execute(text(f"DROP DATABASE IF EXISTS `{make_url(url).database}`"))
+            admin_engine.dispose()

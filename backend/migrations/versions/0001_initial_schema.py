@@ -28,7 +28,9 @@ def upgrade():
     sa.Column('response_headers', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_records')),
-    sa.UniqueConstraint('user_id', 'key', name='uq_idempotency_user_id_key')
+    sa.UniqueConstraint('user_id', 'key', name='uq_idempotency_user_id_key'),
+    mysql_charset='utf8mb4',
+    mysql_collate='utf8mb4_unicode_ci',
     )
     with op.batch_alter_table('idempotency_records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_idempotency_records_created_at'), ['created_at'], unique=False)
@@ -38,7 +40,9 @@ def upgrade():
     sa.Column('scope', sa.String(length=16), nullable=False),
     sa.Column('subject', sa.String(length=254), nullable=False),
     sa.Column('at', sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failures'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failures')),
+    mysql_charset='utf8mb4',
+    mysql_collate='utf8mb4_unicode_ci',
     )
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
         batch_op.create_index('ix_login_failures_scope_subject_at', ['scope', 'subject', 'at'], unique=False)
@@ -57,7 +61,9 @@ def upgrade():
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
     sa.Column('sent_at', sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
+    mysql_charset='utf8mb4',
+    mysql_collate='utf8mb4_unicode_ci',
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
@@ -65,7 +71,9 @@ def upgrade():
     op.create_table('revoked_tokens',
     sa.Column('jti', sa.String(length=64), nullable=False),
     sa.Column('expires_at', sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-    sa.PrimaryKeyConstraint('jti', name=op.f('pk_revoked_tokens'))
+    sa.PrimaryKeyConstraint('jti', name=op.f('pk_revoked_tokens')),
+    mysql_charset='utf8mb4',
+    mysql_collate='utf8mb4_unicode_ci',
     )
     with op.batch_alter_table('revoked_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_revoked_tokens_expires_at'), ['expires_at'], unique=False)
@@ -83,6 +91,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email')),
     sqlite_autoincrement=True,
+    mysql_charset='utf8mb4',
+    mysql_collate='utf8mb4_unicode_ci',
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index('ix_users_created_at', ['created_at'], unique=False)
@@ -99,6 +109,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
     sqlite_autoincrement=True,
+    mysql_charset='utf8mb4',
+    mysql_collate='utf8mb4_unicode_ci',
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_user_id_read_id', ['user_id', 'read', 'id'], unique=False)
@@ -118,6 +130,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_poems_author_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_poems')),
     sqlite_autoincrement=True,
+    mysql_charset='utf8mb4',
+    mysql_collate='utf8mb4_unicode_ci',
     )
     with op.batch_alter_table('poems', schema=None) as batch_op:
         batch_op.create_index('ix_poems_author_id_created_at', ['author_id', 'created_at'], unique=False)
@@ -139,6 +153,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ratings')),
     sa.UniqueConstraint('poem_id', 'user_id', name='uq_ratings_poem_id_user_id'),
     sqlite_autoincrement=True,
+    mysql_charset='utf8mb4',
+    mysql_collate='utf8mb4_unicode_ci',
     )
     with op.batch_alter_table('ratings', schema=None) as batch_op:
         batch_op.create_index('ix_ratings_created_at', ['created_at'], unique=False)
