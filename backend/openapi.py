@@ -46,6 +46,7 @@ ROUTES: list[tuple[str, str, str, str, Any, Any, int]] = [
     ("/notifications/{notification_id}/read", "post", "Mark one read", "access", None, None, 204),
     ("/notifications/read-all", "post", "Mark all read", "access", None, None, 204),
     ("/health", "get", "Is the server and its database up", "none", None, None, 200),
+    ("/openapi.json", "get", "This document", "none", None, None, 200),
 ]
 
 

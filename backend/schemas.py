@@ -34,8 +34,15 @@ class StrictBool(fields.Boolean):
 
 
 class QueryBool(fields.Boolean):
+    """true/false in a query string, in any case (``requests`` sends Python's ``True``)."""
+
     truthy = {"true", "1", "yes"}
     falsy = {"false", "0", "no"}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if isinstance(value, str):
+            value = value.strip().lower()
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 MAX_ID = 2**63 - 1  # the largest integer SQLite and MySQL bind

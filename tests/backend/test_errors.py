@@ -233,6 +233,7 @@ def test_health_and_openapi(client):
         "/notifications/{notification_id}/read",
         "/notifications/read-all",
         "/health",
+        "/openapi.json",
     ):
         assert path in paths, path
 

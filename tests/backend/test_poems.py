@@ -290,6 +290,8 @@ def test_unrated_by_me(client, library):
         "Los sonetos",
     ]
     assert titles(client, r1.headers, unrated_by_me="false") == titles(client)
+    # requests turns Python's True into "True".
+    assert titles(client, r1.headers, unrated_by_me="True") == ["Desolación", "Los sonetos"]
 
 
 def test_unrated_by_me_without_a_token_is_401(client, library):
