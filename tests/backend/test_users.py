@@ -351,8 +351,10 @@ def test_a_user_deletes_themself_with_their_poems_and_ratings(client, accounts, 
     rate(client, reader, theirs["id"], 5)
     rate(client, reader, own["id"], 4)
     assert client.get(f"{API}/poems/{theirs['id']}").json["rating_count"] == 2
+    assert client.get(f"{API}/poems").json["total"] == 2
 
     assert client.delete(f"{API}/users/{poet.id}", headers=poet.headers).status_code == 204
+    assert client.get(f"{API}/poems").json["total"] == 1  # no total kept from before
 
     assert_problem(client.get(f"{API}/users/{poet.id}"), 404)
     assert_problem(client.get(f"{API}/poems/{own['id']}"), 404)
