@@ -16,10 +16,10 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
-from flask_mail import Message
+from flask_mail import Connection, Message
 from sqlalchemy import or_, select, update
 
-from .extensions import db, mail
+from .extensions import db
 from .models import OutboxMessage
 from .models.outbox import FAILED, PENDING, SENT
 from .models.types import utcnow
@@ -60,6 +60,24 @@ class LetterMessage(Message):
                 alternative._headers.append((name, value))
         alternative.policy = message.policy
         return alternative
+
+
+class TimedConnection(Connection):
+    """Flask-Mail opens SMTP without a timeout: a server that accepts the connection and
+    never answers would hold the worker, and every email after it, for ever."""
+
+    def __init__(self, state: Any, timeout: float) -> None:
+        super().__init__(state)
+        self.timeout = timeout
+
+    def configure_host(self) -> smtplib.SMTP:
+        kind = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = kind(self.mail.server, self.mail.port, timeout=self.timeout)
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
 
 
 class OutboxWorker:
@@ -155,7 +173,9 @@ class OutboxWorker:
             subject=row.subject, recipients=[row.recipient], body=row.body_text, html=row.body_html
         )
         try:
-            mail.send(message)
+            state = self.app.extensions["mail"]
+            with TimedConnection(state, self.app.config["MAIL_TIMEOUT"]) as connection:
+                message.send(connection)
         except Exception as error:  # every SMTP or socket failure is recorded on the row
             self._failed(row, error)
             return 0

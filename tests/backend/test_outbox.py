@@ -224,3 +224,25 @@ def test_back_off_starts_within_ten_seconds_and_is_capped():
     waits = [backoff_seconds(n, 5, 600) for n in range(1, 20)]
     assert waits == sorted(waits)
     assert max(waits) == 600
+
+
+def test_an_smtp_server_that_never_answers_does_not_hold_the_worker(app_factory):
+    # Accepts connections (the kernel completes them) and never says a word.
+    tarpit = socket.socket()
+    tarpit.bind(("127.0.0.1", 0))
+    tarpit.listen(16)
+    app = app_factory(
+        MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=tarpit.getsockname()[1],
+        MAIL_TIMEOUT=1, OUTBOX_RETRY_BASE=0.3,
+    )
+    try:
+        _rated_poem(app.test_client())
+        started = time.monotonic()
+        with app.app_context():
+            assert OutboxWorker(app).run_once() == 0
+        assert time.monotonic() - started < 10
+    finally:
+        tarpit.close()
+    [row] = _outbox(app)
+    assert row.status == "pending" and row.attempts == 1
+    assert "timed out" in row.last_error.lower()
