@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 APP_NAME = "PoetsBay"
@@ -79,6 +81,7 @@ def apply_style(app: QApplication) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Open the app (or run ``--self-test``); returns the exit status when it quits."""
     argv = list(sys.argv if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if "--self-test" in argv:
@@ -89,28 +92,46 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.app import AppController
     from desktop.crash import install_crash_handler
 
-    install_crash_handler()
-
-    controller = AppController()
-    app.aboutToQuit.connect(controller.shutdown)
+    previous_hook = install_crash_handler()
+    quit_on_close = app.quitOnLastWindowClosed()
     app.setQuitOnLastWindowClosed(True)
+    controller = AppController()
     controller.start()
-    _quit_on_ctrl_c(app)
-    app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
-    return int(app.exec())
+    restore_signals = _quit_on_ctrl_c(app)
+    try:
+        return int(app.exec())
+    finally:
+        # Stop the server and join its threads; leave a borrowed QApplication as it was.
+        restore_signals()
+        controller.shutdown()
+        controller.main_window.close()
+        controller.connect_window.close()
+        controller.deleteLater()
+        app.setQuitOnLastWindowClosed(quit_on_close)
+        sys.excepthook = previous_hook
 
 
-def _quit_on_ctrl_c(app: QApplication) -> None:
-    """Ctrl-C in the terminal quits cleanly (the server is stopped and joined on the way)."""
+def _quit_on_ctrl_c(app: QApplication) -> Callable[[], None]:
+    """Ctrl-C or SIGTERM quits cleanly (the server is stopped and joined on the way).
+
+    Returns a function that puts the previous signal handlers back."""
     import signal
+    import threading
 
-    from PySide6.QtCore import QTimer
-
-    signal.signal(signal.SIGINT, lambda *_args: app.quit())
-    signal.signal(signal.SIGTERM, lambda *_args: app.quit())
     ticker = QTimer(app)  # lets Python run its signal handlers while Qt's loop waits
     ticker.timeout.connect(lambda: None)
     ticker.start(250)
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_args: app.quit())
+
+    def restore() -> None:
+        ticker.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore
 
 
 __all__ = ["main", "ensure_app"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication
@@ -35,5 +36,8 @@ def _show(kind: type[BaseException], value: BaseException, tb: TracebackType | N
     box.exec()
 
 
-def install_crash_handler() -> None:
+def install_crash_handler() -> Callable[..., object]:
+    """Route uncaught exceptions to the crash dialog; returns the hook it replaced."""
+    previous = sys.excepthook
     sys.excepthook = _show
+    return previous
