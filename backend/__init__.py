@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app. ``overrides`` are config keys on top of the environment
     (tests and the desktop's Local mode pass ``DATA_DIR``, ``LOCAL_MODE`` …)."""
-    from . import auth, models, resources  # noqa: F401  (models: every table registered)
+    from . import auth, connections, models, resources  # noqa: F401  (tables, pool events)
     from .config import build_config
     from .errors import to_response
     from .extensions import db, mail, migrate

@@ -149,9 +149,23 @@ def demo_data(users: int, poems: int, ratings: int, seed: int) -> None:
 
 
 def _logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    """Log lines go through a queue to one writer thread: request threads never wait on
+    the terminal (a shared stream handler's lock serialised them under load)."""
+    import atexit
+    import queue
+    from logging.handlers import QueueHandler, QueueListener
+
+    stream = logging.StreamHandler()
+    stream.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
+    lines: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    listener = QueueListener(lines, stream)
+    root = logging.getLogger()
+    root.handlers = [QueueHandler(lines)]
+    root.setLevel(logging.INFO)
+    listener.start()
+    atexit.register(listener.stop)
 
 
 def main() -> None:

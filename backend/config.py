@@ -112,4 +112,5 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
 def engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 15, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_recycle": 3600, "pool_size": 10, "max_overflow": 20}
+    # No pool_pre_ping: backend.connections pings only connections that sat idle.
+    return {"pool_recycle": 3600, "pool_size": 10, "max_overflow": 20}

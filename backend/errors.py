@@ -130,6 +130,14 @@ def to_response(error: BaseException) -> Response:
         if headers:
             headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[arg-type]
         return problem(code, error.name, detail, headers=headers)
+    if _lost_connection(error):
+        log.warning("database connection lost: %s", error)
+        return problem(
+            503,
+            "Database unavailable",
+            "The connection to the database was lost; try again in a moment.",
+            headers={"Retry-After": "1"},
+        )
     if _is_contention(error):
         log.warning("database busy: %s", error)
         return problem(
@@ -155,3 +163,9 @@ def _is_contention(error: BaseException) -> bool:
     if args and args[0] in _MYSQL_CONTENTION:
         return True
     return "database is locked" in str(error.orig)
+
+
+def _lost_connection(error: BaseException) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)

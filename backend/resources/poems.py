@@ -8,7 +8,6 @@ from flask_restful import Resource
 from .. import schemas
 from ..auth import optional_user, signed_in_user
 from ..errors import PreconditionFailed, ValidationFailed
-from ..extensions import db
 from ..models import User
 from ..serializers import poem_full, poem_summary_row
 from ..services import poems as poem_service
@@ -16,8 +15,7 @@ from .common import idempotent, json_body, paged, query_args, transactional
 
 
 def _full(poem_id: int, viewer: User | None) -> dict[str, Any]:
-    poem = poem_service.get_poem(poem_id)
-    author = db.session.get(User, poem.author_id)
+    poem, author = poem_service.get_poem_and_author(poem_id)
     return poem_full(poem, author, poem_service.my_rating(poem.id, viewer))
 
 

@@ -22,6 +22,16 @@ def get_poem(poem_id: int) -> Poem:
     return poem
 
 
+def get_poem_and_author(poem_id: int) -> tuple[Poem, User]:
+    """One statement for what a full poem shows."""
+    row = db.session.execute(
+        select(Poem, User).join(User, User.id == Poem.author_id).where(Poem.id == poem_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"There is no poem {poem_id}.")
+    return row[0], row[1]
+
+
 def my_rating(poem_id: int, user: User | None) -> Rating | None:
     if user is None:
         return None
