@@ -154,7 +154,7 @@ class DraftsController(QObject):
 
     def _recover(self, drafts: list[Draft]) -> None:
         """Drafts an editor had open when the app last died: offer the newest at once."""
-        if not drafts:
+        if not drafts or self.core.library.editor is not None:
             return
         newest, rest = drafts[0], drafts[1:]
         for draft in rest:

@@ -9,10 +9,13 @@ is sent in order later (with back-off, or at once on "Retry now").
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -58,6 +61,7 @@ class Waiter:
 
 class SyncController(QObject):
     ready = Signal()  # the store of the signed-in account is open
+    backOnline = Signal()  # the server answers again after it could not be reached
     statusChanged = Signal()
     changesSent = Signal(list)  # [(Change, result)]
     conflictFound = Signal(object, object)  # Change, the poem as it now stands
@@ -106,11 +110,15 @@ class SyncController(QObject):
     def server_key(self) -> str:
         return "local" if self.core.mode == LOCAL else self.core.server_url
 
+    def _account_file(self) -> Path:
+        return store_path(self.core.data_dir, self.server_key(), 0).parent / "account.json"
+
     def open_for(self, user: dict[str, Any]) -> None:
         """Open (off the GUI thread) the device's store for this account on this server."""
         path = store_path(self.core.data_dir, self.server_key(), user["id"])
+        account_file = self._account_file()
+        self.disk.run(lambda: _write_json(account_file, user), None, lambda exc: None)
         if self.db is not None and self.db.path == path:
-            self.ready.emit()
             self.replay()
             return
         self.close()
@@ -132,6 +140,21 @@ class SyncController(QObject):
             self.replay()
 
         self.disk.run(lambda: OfflineDb(path), opened, self.core.report)
+
+    def last_user(
+        self, found: Callable[[dict[str, Any]], None], missing: Callable[[], None]
+    ) -> None:
+        """The account last signed in to this server from this device (to work offline)."""
+        account_file = self._account_file()
+
+        def read() -> dict[str, Any] | None:
+            try:
+                data = json.loads(account_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+            return data if isinstance(data, dict) and "id" in data else None
+
+        self.disk.run(read, lambda user: found(user) if user else missing(), lambda e: missing())
 
     def when_ready(self, then: Callable[[], None]) -> None:
         if self.db is not None:
@@ -304,8 +327,10 @@ class SyncController(QObject):
             if self.outbox is not None:
                 box = self.outbox
                 self.disk.run(lambda: box.heard(when), None, lambda exc: None)
-            if was is False and self.pending:
-                QTimer.singleShot(0, self.replay)
+            if was is False:
+                if self.pending:
+                    QTimer.singleShot(0, self.replay)
+                self.backOnline.emit()
         elif not self._timer.isActive() and self.replayer is not None:
             self._timer.start(int(self.backoff.next() * 1000))
         self._show_status()
@@ -396,3 +421,11 @@ class _Empty:
 
 
 _EMPTY = _Empty()
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write a small file so that a killed process leaves the old one or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
