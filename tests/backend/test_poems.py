@@ -209,7 +209,7 @@ def library(app, client, accounts):
     return {"neruda": neruda, "mistral": mistral, "r1": r1, "r2": r2, "poems": poems}
 
 
-def test_the_list_is_a_page_of_summaries_newest_first(client, library):
+def check_the_list_is_a_page_of_summaries_newest_first(client, library):
     reply = client.get(f"{API}/poems")
     assert reply.status_code == 200
     page = reply.json
@@ -227,7 +227,7 @@ def test_the_list_is_a_page_of_summaries_newest_first(client, library):
     assert (first["rating_count"], first["rating_avg"]) == (2, 4.5)
 
 
-def test_the_list_pages(client, library):
+def check_the_list_pages(client, library):
     one = client.get(f"{API}/poems", query_string={"per_page": 3}).json
     two = client.get(f"{API}/poems", query_string={"per_page": 3, "page": 2}).json
     assert (one["pages"], len(one["items"]), len(two["items"])) == (2, 3, 1)
@@ -235,7 +235,7 @@ def test_the_list_pages(client, library):
     assert beyond["items"] == [] and beyond["total"] == 4
 
 
-def test_filter_q_looks_in_title_body_and_author(client, library):
+def check_filter_q_looks_in_title_body_and_author(client, library):
     assert titles(client, q="ODA") == ["Oda al mar"]
     assert titles(client, q="bruma") == ["Desolación"]
     assert titles(client, q="mistral") == ["Desolación", "Los sonetos"]
@@ -244,7 +244,7 @@ def test_filter_q_looks_in_title_body_and_author(client, library):
     assert titles(client, q="_") == []
 
 
-def test_filter_by_author_id_and_author_name(client, library):
+def check_filter_by_author_id_and_author_name(client, library):
     neruda = library["neruda"]
     assert titles(client, author_id=neruda.id) == ["Walking Around", "Oda al mar"]
     assert titles(client, author_id=999999) == []
@@ -252,7 +252,7 @@ def test_filter_by_author_id_and_author_name(client, library):
     assert titles(client, author="neruda", q="mar") == ["Oda al mar"]
 
 
-def test_filter_by_dates_inclusive(client, library):
+def check_filter_by_dates_inclusive(client, library):
     assert titles(client, date_from="2026-02-20", date_to="2026-03-05") == [
         "Los sonetos",
         "Walking Around",
@@ -262,7 +262,7 @@ def test_filter_by_dates_inclusive(client, library):
     assert titles(client, date_from="2026-04-02") == []
 
 
-def test_filter_by_score_leaves_unrated_poems_out(client, library):
+def check_filter_by_score_leaves_unrated_poems_out(client, library):
     assert titles(client, min_score=3) == ["Los sonetos", "Oda al mar"]
     assert titles(client, max_score=3) == ["Los sonetos", "Walking Around"]
     assert titles(client, min_score=1, max_score=5) == [
@@ -275,7 +275,7 @@ def test_filter_by_score_leaves_unrated_poems_out(client, library):
     assert reply.json["total"] == 3
 
 
-def test_unrated_by_me(client, library):
+def check_unrated_by_me(client, library):
     r1, neruda = library["r1"], library["neruda"]
     # r1 rated Oda and Walking: left are the two by Mistral, fewest ratings first, then oldest.
     assert titles(client, r1.headers, unrated_by_me="true") == ["Desolación", "Los sonetos"]
@@ -294,14 +294,14 @@ def test_unrated_by_me(client, library):
     assert titles(client, r1.headers, unrated_by_me="True") == ["Desolación", "Los sonetos"]
 
 
-def test_unrated_by_me_without_a_token_is_401(client, library):
+def check_unrated_by_me_without_a_token_is_401(client, library):
     assert_problem(client.get(f"{API}/poems", query_string={"unrated_by_me": "true"}), 401)
 
 
 # ---- GET /poems: sorts ---------------------------------------------------------------------
 
 
-def test_every_sort(client, library):
+def check_every_sort(client, library):
     assert titles(client, sort="created_at") == [
         "Oda al mar",
         "Walking Around",
@@ -335,7 +335,7 @@ def test_every_sort(client, library):
     assert set(titles(client, sort="-author")[:2]) == {"Oda al mar", "Walking Around"}
 
 
-def test_unrated_poems_sort_last_in_both_rating_avg_directions(client, library):
+def check_unrated_poems_sort_last_in_both_rating_avg_directions(client, library):
     assert titles(client, sort="-rating_avg") == [
         "Oda al mar",
         "Los sonetos",
@@ -389,9 +389,31 @@ def test_crossed_ranges_are_422(client):
     assert "max_score" in assert_problem(reply, 422)["errors"]
 
 
-def test_per_page_bounds_are_accepted(client, library):
+def check_per_page_bounds_are_accepted(client, library):
     assert len(titles(client, per_page=1)) == 1
     assert len(titles(client, per_page=100)) == 4
+
+
+LIBRARY_CHECKS = [
+    check_the_list_is_a_page_of_summaries_newest_first,
+    check_the_list_pages,
+    check_filter_q_looks_in_title_body_and_author,
+    check_filter_by_author_id_and_author_name,
+    check_filter_by_dates_inclusive,
+    check_filter_by_score_leaves_unrated_poems_out,
+    check_unrated_by_me,
+    check_unrated_by_me_without_a_token_is_401,
+    check_every_sort,
+    check_unrated_poems_sort_last_in_both_rating_avg_directions,
+    check_per_page_bounds_are_accepted,
+]
+
+
+def test_the_list_filters_and_sorts(client, library, subtests):
+    """Every filter and sort of GET /poems over one library (made once: it is the slow part)."""
+    for check in LIBRARY_CHECKS:
+        with subtests.test(msg=check.__name__):
+            check(client, library)
 
 
 def test_the_list_runs_a_fixed_number_of_statements(app, client, count_queries, poet, reader):
@@ -686,7 +708,9 @@ def test_a_fresh_library_stores_any_text_whatever_the_servers_default(backend_na
         assert poem.status_code == 201, poem.get_data(as_text=True)
         fetched = client.get(poem.headers["Location"]).json
         assert (fetched["title"], fetched["body"], fetched["author"]["name"]) == (
-            "🌊 Mar", text_, "Ñandú 🌊"
+            "🌊 Mar",
+            text_,
+            "Ñandú 🌊",
         )
     finally:
         with app.app_context():
