@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.api.errors import ApiError, ServerUnreachable
+from desktop.cached import CachedReads
 from desktop.offline.cache import ReadCache
 from desktop.offline.db import OfflineDb, store_path
 from desktop.offline.drafts import DraftStore
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
     from desktop.ui.connection_status import ConnectionStatus
 
 log = logging.getLogger(__name__)
-
-Fetch = Callable[[int, int], dict[str, Any]]
 
 
 class SerialRunner(TaskRunner):
@@ -66,7 +65,6 @@ class SyncController(QObject):
     changesSent = Signal(list)  # [(Change, result)]
     conflictFound = Signal(object, object)  # Change, the poem as it now stands
     refused = Signal(object, str)  # Change, the server's reason (nobody was waiting for it)
-    listStale = Signal(str, object)  # list name, time of the copy shown (None: fresh)
     _heard = Signal(bool, float)  # from worker threads: did the server answer, when
 
     def __init__(self, core: AppController) -> None:
@@ -86,6 +84,7 @@ class SyncController(QObject):
         self.waiting = 0
         self.backoff = Backoff(2.0, 60.0)
         self.widget: ConnectionStatus | None = None
+        self.reads = CachedReads(self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.probe)
@@ -362,65 +361,6 @@ class SyncController(QObject):
     def _show_status(self) -> None:
         if self.widget is not None:
             self.widget.set_state(self.online, self.pending, self.last_heard, self.waiting)
-
-    # -- the read cache -----------------------------------------------------------------------
-    def remember_poem(self, poem: dict[str, Any]) -> None:
-        cache = self.cache
-        if cache is not None:
-            self.disk.run(lambda: cache.put_poem(poem), None, lambda exc: None)
-
-    def cached_poem(
-        self,
-        poem_id: int,
-        found: Callable[[dict[str, Any], float], None],
-        missing: Callable[[], None],
-    ) -> None:
-        cache = self.cache
-        if cache is None:
-            missing()
-            return
-
-        def done(cached: Any) -> None:
-            if cached is None:
-                missing()
-            else:
-                found(cached.data, cached.fetched_at)
-
-        self.disk.run(lambda: cache.poem(poem_id), done, lambda exc: missing())
-
-    def cached_fetch(self, name: str, fetch: Fetch) -> Fetch:
-        """Wrap a list's fetch (it runs on a worker): keep what comes, serve it when offline.
-
-        ``listStale(name, fetched_at)`` says (queued to the GUI thread) when a copy is shown,
-        ``listStale(name, None)`` when the list came fresh from the server.
-        """
-        cache = self.cache
-        stale = self.listStale
-
-        def wrapped(page: int, per_page: int) -> dict[str, Any]:
-            try:
-                result = fetch(page, per_page)
-            except ServerUnreachable:
-                copy = cache.page(name, page, per_page) if cache is not None else None
-                if copy is None:
-                    raise
-                stale.emit(name, copy.get("stale_since"))
-                return copy
-            if cache is not None:
-                seen = [] if page == 1 else list((cache.list(name) or _EMPTY).data)
-                cache.put_list(name, seen[: (page - 1) * per_page] + list(result["items"]))
-            if page == 1:
-                stale.emit(name, None)
-            return result
-
-        return wrapped
-
-
-class _Empty:
-    data: list[Any] = []
-
-
-_EMPTY = _Empty()
 
 
 def _write_json(path: Path, data: Any) -> None:
