@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+KEEP_HEARD_S = 30.0  # "last heard from the server" is written to disk at most this often
+
 
 class SerialRunner(TaskRunner):
     """One worker thread: jobs run in the order given (saves never overtake each other)."""
@@ -85,6 +87,7 @@ class SyncController(QObject):
         self.backoff = Backoff(2.0, 60.0)
         self.widget: ConnectionStatus | None = None
         self.reads = CachedReads(self)
+        self._kept_heard = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.probe)
@@ -156,10 +159,14 @@ class SyncController(QObject):
         self.disk.run(read, lambda user: found(user) if user else missing(), lambda e: missing())
 
     def when_ready(self, then: Callable[[], None]) -> None:
+        """Run ``then`` once the account's store is open; nothing when nobody is signed in
+        (what an account wrote never lands in another account's store)."""
         if self.db is not None:
             then()
-        else:
+        elif self._opening is not None:
             self._after_open.append(then)
+        else:
+            log.warning("no account's store is open: a draft or change was not kept")
 
     def close(self) -> None:
         db = self.db
@@ -180,9 +187,10 @@ class SyncController(QObject):
         self.net.forget()
         self.disk.drain()
         self.net.drain()
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        db = self.db
+        self.db = self.drafts = self.outbox = self.cache = self.replayer = None
+        if db is not None:
+            db.close()
 
     def on_disk(
         self,
@@ -315,7 +323,10 @@ class SyncController(QObject):
     # -- the connection -----------------------------------------------------------------------
     def heard_from_thread(self, answered: bool) -> None:
         """Called by the API client on any thread after each call (answered or unreachable)."""
-        self._heard.emit(answered, time.time())
+        try:
+            self._heard.emit(answered, time.time())
+        except RuntimeError:  # the app is closing
+            pass
 
     def _on_heard(self, answered: bool, when: float) -> None:
         was = self.online
@@ -323,8 +334,8 @@ class SyncController(QObject):
         if answered:
             self.last_heard = when
             self.backoff.reset()
-            if self.outbox is not None:
-                box = self.outbox
+            if self.outbox is not None and when - self._kept_heard >= KEEP_HEARD_S:
+                box, self._kept_heard = self.outbox, when
                 self.disk.run(lambda: box.heard(when), None, lambda exc: None)
             if was is False:
                 if self.pending:
