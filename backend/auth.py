@@ -39,7 +39,8 @@ def _lookup(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
 @jwt.token_in_blocklist_loader
 def _revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
     jti = payload.get("jti")
-    return db.session.execute(select(RevokedToken.jti).where(RevokedToken.jti == jti)).first() is not None
+    found = db.session.execute(select(RevokedToken.jti).where(RevokedToken.jti == jti)).first()
+    return found is not None
 
 
 @jwt.user_lookup_error_loader

@@ -123,14 +123,16 @@ class RatingPatchSchema(BodySchema):
     comment = fields.String(validate=validate.Length(max=2000))
 
 
-# ---- query strings -------------------------------------------------------------------------
+# ---- query strings ------------------------------------------------------------------------
 
 
 class QuerySchema(Schema):
     class Meta:
         unknown = "exclude"
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Must be 1 or more."))
+    page = fields.Integer(
+        load_default=1, validate=validate.Range(min=1, error="Must be 1 or more.")
+    )
     per_page = fields.Integer(
         load_default=20, validate=validate.Range(1, 100, error="Must be 1 to 100.")
     )

@@ -44,7 +44,8 @@ def register(name: str, email: str, password: str) -> User:
     if db.session.execute(select(User.id).where(User.email == email)).first():
         raise Conflict("An account with this email already exists.", errors={"email": "Taken."})
     role = current_app.config["DEFAULT_ROLE"]
-    if current_app.config["LOCAL_MODE"] and db.session.execute(select(User.id).limit(1)).first() is None:
+    library_empty = db.session.execute(select(User.id).limit(1)).first() is None
+    if current_app.config["LOCAL_MODE"] and library_empty:
         role = "admin"  # the first account of a Local library owns it
     user = User(name=name, email=email, role=role, bio="", notify_by_email=True, active=True)
     user.set_password(password)
@@ -197,7 +198,10 @@ def list_users(query: dict[str, Any]) -> tuple[Any, Any]:
     if query.get("q"):
         term = query["q"].strip()
         conditions.append(
-            or_(User.name.contains(term, autoescape=True), User.email.contains(term.lower(), autoescape=True))
+            or_(
+                User.name.contains(term, autoescape=True),
+                User.email.contains(term.lower(), autoescape=True),
+            )
         )
     if query.get("role"):
         conditions.append(User.role == query["role"])
