@@ -40,6 +40,7 @@ class DraftsController(QObject):
         sync.changesSent.connect(self._sent)
         sync.conflictFound.connect(self.show_conflict)
         sync.refused.connect(self._refused)
+        sync.dropped.connect(lambda _change: self.refresh())
 
     def attach(self, panel: DraftsPanel) -> None:
         self.panel = panel
@@ -258,7 +259,7 @@ class DraftsController(QObject):
                 "“Drop refused change” gives it up."
             )
             .replace("%1", f" (“{what}”)" if what else "")
-            .replace("%2", reason)
+            .replace("%2", reason.rstrip("."))
         )
         self.refresh()
 

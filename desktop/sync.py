@@ -67,6 +67,7 @@ class SyncController(QObject):
     changesSent = Signal(list)  # [(Change, result)]
     conflictFound = Signal(object, object)  # Change, the poem as it now stands
     refused = Signal(object, str)  # Change, the server's reason (nobody was waiting for it)
+    dropped = Signal(object)  # the Change the poet gave up
     _heard = Signal(bool, float)  # from worker threads: did the server answer, when
 
     def __init__(self, core: AppController) -> None:
@@ -310,6 +311,7 @@ class SyncController(QObject):
         def dropped(change: Change | None) -> None:
             if change is not None:
                 self._reported.discard(change.id)
+                self.dropped.emit(change)
             self.refresh_status()
             if done is not None:
                 done(change)

@@ -46,6 +46,13 @@ class Outcome:
     error: ApiError | None = None  # what the server said about ``change``
 
 
+def reason(exc: ApiError) -> str:
+    """What the server said, fields included (kept with a refused change for the poet)."""
+    if exc.errors:
+        return "; ".join(f"{field}: {message}" for field, message in exc.errors.items())
+    return exc.message
+
+
 class Backoff:
     """Seconds to wait before the next check: doubling from ``first`` up to ``limit``."""
 
@@ -110,7 +117,7 @@ class Replayer:
 
     def _refused(self, change: Change, exc: ApiError, outcome: Outcome) -> bool:
         """Deal with an error answer; True when the replay stops here."""
-        outcome.change, outcome.reason, outcome.error = change, exc.message, exc
+        outcome.change, outcome.reason, outcome.error = change, reason(exc), exc
         if exc.status == 412 and change.kind == EDIT_POEM:
             current = exc.body.get("current") or {}
             p = change.payload
@@ -119,7 +126,7 @@ class Replayer:
                 self.outbox.done(change.id)
                 outcome.sent.append((change, current))
                 return False
-            self.outbox.hold(change.id, exc.message, CONFLICT)
+            self.outbox.hold(change.id, outcome.reason, CONFLICT)
             outcome.stopped, outcome.current = CONFLICTED, current
             return True
         if exc.status == 404 and change.kind in (DELETE_RATING, MARK_READ):
@@ -132,7 +139,7 @@ class Replayer:
         if exc.status >= 500 or exc.status == 429:
             outcome.stopped = OFFLINE  # the server is there but not well: try later
             return True
-        self.outbox.hold(change.id, exc.message)
+        self.outbox.hold(change.id, outcome.reason)
         outcome.stopped = HELD
         return True
 
