@@ -202,7 +202,12 @@ class DraftHistoryDialog(QDialog):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.restoreButton.setEnabled(current.isValid())
         rev = current.data(RevisionRole)
-        if isinstance(rev, Revision):  # compare the chosen revision with the newest
+        if not isinstance(rev, Revision):
+            return
+        self.newerBox.setCurrentIndex(0)  # the chosen revision against the newest …
+        if current.row() == 0:  # … or the newest against the one before it
+            self.olderBox.setCurrentIndex(min(1, self.olderBox.count() - 1))
+        else:
             self.olderBox.setCurrentIndex(self.olderBox.findData(rev.id))
 
     def _compare(self) -> None:
