@@ -169,4 +169,10 @@ def _logging() -> None:
 
 
 def main() -> None:
+    args = sys.argv[1:]
+    if args and args[0].startswith("-") and args[0] not in ("--version", "--help", "-h"):
+        # The desktop app's own options (--self-test, Qt's -platform …) are not ours.
+        from desktop import main as desktop_main
+
+        sys.exit(desktop_main(sys.argv))
     cli(prog_name="poetsbay")

@@ -9,7 +9,8 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, event, func, select
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 
@@ -38,8 +39,26 @@ _totals_lock = threading.Lock()
 
 
 def forget_totals() -> None:
+    """Drop the kept totals now, and again once this transaction commits: a list asked
+    for in between would otherwise keep the old number for its whole lifetime."""
+    _clear_totals()
+    db.session.info["totals_changed"] = True
+
+
+def _clear_totals() -> None:
     with _totals_lock:
         _totals().clear()
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop("totals_changed", False):
+        _clear_totals()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop("totals_changed", None)
 
 
 def _total(count: Select[Any] | SharedTotal) -> int:

@@ -170,3 +170,13 @@ def test_serve_on_mysql_survives_its_connections_being_cut(tmp_path):
         with admin.begin() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
         admin.dispose()
+
+
+def test_plain_poetsbay_passes_desktop_options_to_the_app(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "backend", "--self-test"],
+        env={**os.environ, "POETSBAY_DATA_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "self-test passed" in result.stdout + result.stderr
