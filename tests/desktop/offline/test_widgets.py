@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from desktop.offline.db import OfflineDb
 from desktop.offline.drafts import DraftStore, new_draft_id
@@ -18,7 +19,7 @@ from desktop.ui.drafts_panel import DraftsPanel
 BASE = "The lamp turns\nover the water\n\nand the gulls\nsleep on the rock\n"
 
 
-def test_connection_status(qtbot) -> None:  # noqa: ANN001
+def test_connection_status(qtbot: QtBot) -> None:
     status = ConnectionStatus()
     qtbot.addWidget(status)
     status.show()
@@ -39,7 +40,7 @@ def test_connection_status(qtbot) -> None:  # noqa: ANN001
     assert status.objectName() == "connectionStatus"
 
 
-def _dialog(qtbot, mine: str, theirs: str) -> ConflictDialog:  # noqa: ANN001
+def _dialog(qtbot: QtBot, mine: str, theirs: str) -> ConflictDialog:
     merged = merge_text(BASE, mine, theirs, base_title="Lamp", my_title="Lamp", their_title="Lamp")
     dialog = ConflictDialog(("Lamp", mine), ("Lamp", theirs), merged, their_version=3)
     qtbot.addWidget(dialog)
@@ -47,7 +48,7 @@ def _dialog(qtbot, mine: str, theirs: str) -> ConflictDialog:  # noqa: ANN001
     return dialog
 
 
-def test_conflict_dialog_marks_differing_lines_and_keeps_theirs(qtbot) -> None:  # noqa: ANN001
+def test_conflict_dialog_marks_differing_lines_and_keeps_theirs(qtbot: QtBot) -> None:
     mine = BASE.replace("over the water", "over the sea")
     theirs = BASE.replace("over the water", "across the water")
     dialog = _dialog(qtbot, mine, theirs)
@@ -62,7 +63,7 @@ def test_conflict_dialog_marks_differing_lines_and_keeps_theirs(qtbot) -> None: 
     assert blocker.args == [THEIRS, "Lamp", theirs]
 
 
-def test_conflict_dialog_merge_is_edited_then_used(qtbot) -> None:  # noqa: ANN001
+def test_conflict_dialog_merge_is_edited_then_used(qtbot: QtBot) -> None:
     mine = BASE.replace("over the water", "over the sea")
     theirs = BASE.replace("over the water", "across the water")
     dialog = _dialog(qtbot, mine, theirs)
@@ -74,7 +75,7 @@ def test_conflict_dialog_merge_is_edited_then_used(qtbot) -> None:  # noqa: ANN0
     assert blocker.args == [MERGE, "Lamp", final]
 
 
-def test_conflict_dialog_clean_merge_is_ready(qtbot) -> None:  # noqa: ANN001
+def test_conflict_dialog_clean_merge_is_ready(qtbot: QtBot) -> None:
     mine = BASE.replace("over the water", "over the sea")
     theirs = BASE.replace("the rock", "the grey rock")
     dialog = _dialog(qtbot, mine, theirs)
@@ -86,7 +87,7 @@ def test_conflict_dialog_clean_merge_is_ready(qtbot) -> None:  # noqa: ANN001
     assert blocker.args == [MINE, "Lamp", mine]
 
 
-def test_history_lists_compares_and_restores(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+def test_history_lists_compares_and_restores(qtbot: QtBot, tmp_path: Path) -> None:
     store = DraftStore(OfflineDb(tmp_path / "d.sqlite3"))
     draft_id = new_draft_id()
     store.save(draft_id, "T", "the sea\nthe salt\n")
@@ -113,7 +114,7 @@ def test_history_lists_compares_and_restores(qtbot, tmp_path: Path) -> None:  # 
     assert "restored from revision 1" in dialog.model.index(0, 0).data()
 
 
-def test_drafts_panel(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+def test_drafts_panel(qtbot: QtBot, tmp_path: Path) -> None:
     store = DraftStore(OfflineDb(tmp_path / "d.sqlite3"))
     one = store.save(new_draft_id(), "One", "a\nb\n")
     two = store.save(new_draft_id(), "", "half\n")
