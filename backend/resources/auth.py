@@ -31,7 +31,7 @@ def _session(user: Any) -> dict[str, Any]:
 class Register(Resource):
     @transactional
     def post(self) -> Any:
-        data = json_body(schemas.RegisterSchema())
+        data = json_body(schemas.RegisterSchema)
         user = user_service.register(data["name"], data["email"], data["password"])
         user = user_service.get_user(user.id)
         return _session(user), 201
@@ -40,7 +40,7 @@ class Register(Resource):
 class Login(Resource):
     @transactional
     def post(self) -> Any:
-        data = json_body(schemas.LoginSchema())
+        data = json_body(schemas.LoginSchema)
         address = request.remote_addr or "unknown"
         user = user_service.authenticate(data["email"], data["password"], address)
         user = user_service.get_user(user.id)
@@ -57,7 +57,7 @@ class Logout(Resource):
     @transactional
     def post(self) -> Any:
         signed_in_user()
-        data = json_body(schemas.LogoutSchema())
+        data = json_body(schemas.LogoutSchema)
         revoke(get_jwt())
         if data.get("refresh_token"):
             try:

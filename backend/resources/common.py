@@ -37,7 +37,7 @@ def _raw_body() -> bytes:
     return raw
 
 
-def json_body(schema: Schema) -> dict[str, Any]:
+def json_body(schema: type[Schema]) -> dict[str, Any]:
     """The request's JSON object, validated; an empty body is an empty object."""
     if not _raw_body():
         data: Any = {}
@@ -49,7 +49,7 @@ def json_body(schema: Schema) -> dict[str, Any]:
     return load(schema, data)
 
 
-def query_args(schema: Schema) -> dict[str, Any]:
+def query_args(schema: type[Schema]) -> dict[str, Any]:
     return load(schema, request.args.to_dict(flat=True))
 
 

@@ -14,7 +14,7 @@ from .common import paged, query_args, transactional
 class NotificationList(Resource):
     def get(self) -> Any:
         user = signed_in_user()
-        query = query_args(schemas.NotificationListQuery())
+        query = query_args(schemas.NotificationListQuery)
         stmt, count = service.list_notifications(user, query["unread"])
         return paged(stmt, count, query, lambda row: notification_out(row[0]))
 

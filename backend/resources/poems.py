@@ -40,7 +40,7 @@ def _if_match() -> int | None:
 
 class PoemList(Resource):
     def get(self) -> Any:
-        query = query_args(schemas.PoemListQuery())
+        query = query_args(schemas.PoemListQuery)
         viewer = optional_user()
         keys, count, rows_for = poem_service.list_poems(query, viewer)
         return paged(keys, count, query, poem_summary_row, rows_for)
@@ -48,7 +48,7 @@ class PoemList(Resource):
     @idempotent
     def post(self) -> Any:
         author = signed_in_user()
-        data = json_body(schemas.PoemCreateSchema())
+        data = json_body(schemas.PoemCreateSchema)
         poem = poem_service.create_poem(author, data["title"], data["body"])
         body = poem_full(poem, author, None)
         headers = {"Location": f"/api/v1/poems/{poem.id}", **_etag(poem.version)}
@@ -65,7 +65,7 @@ class PoemItem(Resource):
     def patch(self, poem_id: int) -> Any:
         user = signed_in_user()
         if_match = _if_match()
-        data = json_body(schemas.PoemPatchSchema())
+        data = json_body(schemas.PoemPatchSchema)
         poem = poem_service.get_poem(poem_id)
         try:
             poem_service.update_poem(poem, user, data, if_match)

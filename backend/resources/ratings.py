@@ -26,7 +26,7 @@ def _shown(rating_id: int) -> dict[str, Any]:
 
 class PoemRatings(Resource):
     def get(self, poem_id: int) -> Any:
-        query = query_args(schemas.RatingListQuery())
+        query = query_args(schemas.RatingListQuery)
         poem_service.get_poem(poem_id)
         stmt, count = rating_service.list_ratings({"poem_id": poem_id}, query["sort"])
         return paged(stmt, count, query, rating_row)
@@ -34,7 +34,7 @@ class PoemRatings(Resource):
     @idempotent
     def post(self, poem_id: int) -> Any:
         rater = signed_in_user()
-        data = json_body(schemas.RatingCreateSchema())
+        data = json_body(schemas.RatingCreateSchema)
         poem = poem_service.get_poem(poem_id)
         rating = rating_service.create_rating(poem, rater, data["score"], data["comment"])
         return _shown(rating.id), 201, {"Location": f"/api/v1/ratings/{rating.id}"}
@@ -42,7 +42,7 @@ class PoemRatings(Resource):
 
 class RatingList(Resource):
     def get(self) -> Any:
-        query = query_args(schemas.RatingListQuery())
+        query = query_args(schemas.RatingListQuery)
         stmt, count = rating_service.list_ratings(query, query["sort"])
         return paged(stmt, count, query, rating_row)
 
@@ -54,7 +54,7 @@ class RatingItem(Resource):
     @transactional
     def patch(self, rating_id: int) -> Any:
         user = signed_in_user()
-        data = json_body(schemas.RatingPatchSchema())
+        data = json_body(schemas.RatingPatchSchema)
         rating_service.update_rating(rating_service.get_rating(rating_id), user, data)
         return _shown(rating_id)
 

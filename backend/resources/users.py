@@ -21,7 +21,7 @@ class Me(Resource):
     @transactional
     def patch(self) -> Any:
         user = signed_in_user()
-        data = json_body(schemas.ProfileSchema())
+        data = json_body(schemas.ProfileSchema)
         user_service.update_profile(user, data)
         return user_private(user_service.get_user(user.id))
 
@@ -29,7 +29,7 @@ class Me(Resource):
 class MyRatings(Resource):
     def get(self) -> Any:
         user = signed_in_user()
-        query = query_args(schemas.QuerySchema())
+        query = query_args(schemas.QuerySchema)
         stmt, count = rating_service.list_ratings({"user_id": user.id}, "-created_at")
         return paged(stmt, count, query, rating_row)
 
@@ -37,7 +37,7 @@ class MyRatings(Resource):
 class UserList(Resource):
     def get(self) -> Any:
         admin_user()
-        query = query_args(schemas.UserListQuery())
+        query = query_args(schemas.UserListQuery)
         stmt, count = user_service.list_users(query)
         return paged(stmt, count, query, lambda row: user_private(row[0]))
 
@@ -53,7 +53,7 @@ class UserItem(Resource):
     @transactional
     def patch(self, user_id: int) -> Any:
         admin_user()
-        data = json_body(schemas.AdminUserSchema())
+        data = json_body(schemas.AdminUserSchema)
         target = user_service.get_user(user_id, with_counts=False)
         user_service.admin_update(target, data)
         return user_private(user_service.get_user(user_id))
