@@ -41,6 +41,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             return to_response(RequestEntityTooLarge())
         return None
 
+    @app.teardown_appcontext
+    def _close_session(_error: BaseException | None) -> None:
+        # Runs before Flask-SQLAlchemy's own teardown (teardowns run in reverse order):
+        # a rollback on a connection the database dropped must not turn the answer
+        # already made into an HTML 500.
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            db.session.remove()
+        except SQLAlchemyError as error:
+            log.warning("closing the session failed: %s", error)
+
     @app.errorhandler(Exception)
     def _any_error(error: Exception) -> Response:
         return to_response(error)
