@@ -60,7 +60,12 @@ def serve(host: str, port: int, threads: int) -> None:
     database = app.config["SQLALCHEMY_DATABASE_URI"].split("://")[0]
     log.info(
         "Poets Bay %s serving on http://%s:%s/api/v1 (%s, %s, %d threads)",
-        __version__, server.effective_host, server.effective_port, database, mail, threads,
+        __version__,
+        server.effective_host,
+        server.effective_port,
+        database,
+        mail,
+        threads,
     )
 
     def _terminate(_signum: int, _frame: Any) -> None:
@@ -156,9 +161,7 @@ def _logging() -> None:
     from logging.handlers import QueueHandler, QueueListener
 
     stream = logging.StreamHandler()
-    stream.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
+    stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     lines: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
     listener = QueueListener(lines, stream)
     root = logging.getLogger()

@@ -17,19 +17,127 @@ from .models.types import utcnow
 DEMO_PASSWORD = "poetsbay-demo"
 CHUNK = 5000
 
-FIRST = ["Ana", "Bruno", "Carmen", "Dylan", "Elena", "Farid", "Greta", "Hugo", "Inés", "Jonas",
-         "Kira", "Luis", "Marta", "Nadia", "Óscar", "Paula", "Quentin", "Rosa", "Samuel", "Teresa",
-         "Ulla", "Víctor", "Wen", "Ximena", "Yusuf", "Zoe"]
-LAST = ["Alba", "Brontë", "Castro", "Dunne", "Espinosa", "Frost", "Gil", "Heaney", "Ibáñez",
-        "Jiménez", "Keats", "Lorca", "Machado", "Neruda", "Oliver", "Pizarnik", "Quiroga", "Rich",
-        "Storni", "Tagore", "Umbral", "Vallejo", "Whitman", "Yeats", "Zambrano"]
-NOUNS = ["sea", "salt", "lamp", "orchard", "window", "river", "bread", "moon", "harbour", "rain",
-         "letter", "field", "mirror", "swallow", "bell", "threshold", "ash", "lemon tree", "shore",
-         "evening", "kitchen", "stone", "wind", "garden", "tide", "candle", "road", "snow"]
-ADJS = ["quiet", "salt-white", "late", "borrowed", "blue", "unfinished", "small", "burning",
-        "patient", "green", "tired", "silver", "far", "old", "open", "first", "last", "hollow"]
-VERBS = ["remembers", "forgets", "carries", "waits for", "sings to", "keeps", "undresses",
-         "calls", "leans toward", "mends", "breaks", "follows", "outlives", "names"]
+FIRST = [
+    "Ana",
+    "Bruno",
+    "Carmen",
+    "Dylan",
+    "Elena",
+    "Farid",
+    "Greta",
+    "Hugo",
+    "Inés",
+    "Jonas",
+    "Kira",
+    "Luis",
+    "Marta",
+    "Nadia",
+    "Óscar",
+    "Paula",
+    "Quentin",
+    "Rosa",
+    "Samuel",
+    "Teresa",
+    "Ulla",
+    "Víctor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+]
+LAST = [
+    "Alba",
+    "Brontë",
+    "Castro",
+    "Dunne",
+    "Espinosa",
+    "Frost",
+    "Gil",
+    "Heaney",
+    "Ibáñez",
+    "Jiménez",
+    "Keats",
+    "Lorca",
+    "Machado",
+    "Neruda",
+    "Oliver",
+    "Pizarnik",
+    "Quiroga",
+    "Rich",
+    "Storni",
+    "Tagore",
+    "Umbral",
+    "Vallejo",
+    "Whitman",
+    "Yeats",
+    "Zambrano",
+]
+NOUNS = [
+    "sea",
+    "salt",
+    "lamp",
+    "orchard",
+    "window",
+    "river",
+    "bread",
+    "moon",
+    "harbour",
+    "rain",
+    "letter",
+    "field",
+    "mirror",
+    "swallow",
+    "bell",
+    "threshold",
+    "ash",
+    "lemon tree",
+    "shore",
+    "evening",
+    "kitchen",
+    "stone",
+    "wind",
+    "garden",
+    "tide",
+    "candle",
+    "road",
+    "snow",
+]
+ADJS = [
+    "quiet",
+    "salt-white",
+    "late",
+    "borrowed",
+    "blue",
+    "unfinished",
+    "small",
+    "burning",
+    "patient",
+    "green",
+    "tired",
+    "silver",
+    "far",
+    "old",
+    "open",
+    "first",
+    "last",
+    "hollow",
+]
+VERBS = [
+    "remembers",
+    "forgets",
+    "carries",
+    "waits for",
+    "sings to",
+    "keeps",
+    "undresses",
+    "calls",
+    "leans toward",
+    "mends",
+    "breaks",
+    "follows",
+    "outlives",
+    "names",
+]
 LINES = [
     "the {adj} {noun} {verb} the {noun2}",
     "and I {verb2} the {noun} as if it were {adj}",
@@ -42,21 +150,47 @@ LINES = [
     "the {noun2} is only a {noun} that stayed",
     "verde que te quiero {adj}, {noun}",
 ]
-TITLES = ["{Adj} {Noun}", "The {Noun} and the {Noun2}", "Elegy for a {Noun}", "{Noun}, {Adj}",
-          "Letter to the {Noun}", "Before the {Noun}", "Canción del {Noun}", "Small Hours",
-          "Inventory of the {Noun}", "What the {Noun} Said"]
-COMMENTS = ["The last stanza stayed with me all day.", "Beautiful rhythm.",
-            "I read it aloud twice.", "The second line is doing so much work.",
-            "Not for me, but the imagery is striking.", "¡Precioso!", "This one hurts, in a good way.",
-            "I would cut the third stanza.", "Quiet and exact.", "The ending surprised me."]
+TITLES = [
+    "{Adj} {Noun}",
+    "The {Noun} and the {Noun2}",
+    "Elegy for a {Noun}",
+    "{Noun}, {Adj}",
+    "Letter to the {Noun}",
+    "Before the {Noun}",
+    "Canción del {Noun}",
+    "Small Hours",
+    "Inventory of the {Noun}",
+    "What the {Noun} Said",
+]
+COMMENTS = [
+    "The last stanza stayed with me all day.",
+    "Beautiful rhythm.",
+    "I read it aloud twice.",
+    "The second line is doing so much work.",
+    "Not for me, but the imagery is striking.",
+    "¡Precioso!",
+    "This one hurts, in a good way.",
+    "I would cut the third stanza.",
+    "Quiet and exact.",
+    "The ending surprised me.",
+]
 
 
 def _words(rng: random.Random) -> dict[str, str]:
     noun, noun2 = rng.sample(NOUNS, 2)
     adj, adj2, adj3 = rng.sample(ADJS, 3)
-    return {"noun": noun, "noun2": noun2, "adj": adj, "adj2": adj2, "adj3": adj3,
-            "verb": rng.choice(VERBS), "verb2": rng.choice(["keep", "carry", "hold", "fold"]),
-            "Noun": noun.title(), "Noun2": noun2.title(), "Adj": adj.title()}
+    return {
+        "noun": noun,
+        "noun2": noun2,
+        "adj": adj,
+        "adj2": adj2,
+        "adj3": adj3,
+        "verb": rng.choice(VERBS),
+        "verb2": rng.choice(["keep", "carry", "hold", "fold"]),
+        "Noun": noun.title(),
+        "Noun2": noun2.title(),
+        "Adj": adj.title(),
+    }
 
 
 def make_poem(rng: random.Random) -> tuple[str, str]:
@@ -86,12 +220,19 @@ def fill(users: int, poems: int, ratings: int, seed: int = 1) -> dict[str, Any]:
     for n in range(users):
         uid = first_user + n
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        user_rows.append({
-            "id": uid, "name": name, "email": f"demo{uid}@poetsbay.test",
-            "password_hash": password_hash, "role": "poet" if rng.random() < 0.7 else "reader",
-            "bio": "", "notify_by_email": False, "active": True,
-            "created_at": now - timedelta(days=rng.randint(30, 900)),
-        })
+        user_rows.append(
+            {
+                "id": uid,
+                "name": name,
+                "email": f"demo{uid}@poetsbay.test",
+                "password_hash": password_hash,
+                "role": "poet" if rng.random() < 0.7 else "reader",
+                "bio": "",
+                "notify_by_email": False,
+                "active": True,
+                "created_at": now - timedelta(days=rng.randint(30, 900)),
+            }
+        )
     poets = [row for row in user_rows if row["role"] == "poet"] or user_rows
     poem_rows = []
     for n in range(poems):
@@ -99,11 +240,21 @@ def fill(users: int, poems: int, ratings: int, seed: int = 1) -> dict[str, Any]:
         title, body = make_poem(rng)
         created = author["created_at"] + timedelta(minutes=rng.randint(1, 60 * 24 * 25))
         created = min(created, now)
-        poem_rows.append({
-            "id": first_poem + n, "author_id": author["id"], "title": title, "body": body,
-            "excerpt": make_excerpt(body), "created_at": created, "updated_at": created,
-            "version": 1, "rating_count": 0, "rating_sum": 0, "rating_avg": None,
-        })
+        poem_rows.append(
+            {
+                "id": first_poem + n,
+                "author_id": author["id"],
+                "title": title,
+                "body": body,
+                "excerpt": make_excerpt(body),
+                "created_at": created,
+                "updated_at": created,
+                "version": 1,
+                "rating_count": 0,
+                "rating_sum": 0,
+                "rating_avg": None,
+            }
+        )
     possible = sum(1 for _ in poem_rows) * max(0, users - 1)
     ratings = min(ratings, possible)
     seen: set[tuple[int, int]] = set()
@@ -116,12 +267,17 @@ def fill(users: int, poems: int, ratings: int, seed: int = 1) -> dict[str, Any]:
             continue
         seen.add(pair)
         created = min(now, poem["created_at"] + timedelta(minutes=rng.randint(1, 60 * 24 * 60)))
-        rating_rows.append({
-            "id": first_rating + len(rating_rows), "poem_id": poem["id"], "user_id": rater["id"],
-            "score": rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 4, 5, 3])[0],
-            "comment": rng.choice(COMMENTS) if rng.random() < 0.3 else "",
-            "created_at": created, "updated_at": created,
-        })
+        rating_rows.append(
+            {
+                "id": first_rating + len(rating_rows),
+                "poem_id": poem["id"],
+                "user_id": rater["id"],
+                "score": rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 4, 5, 3])[0],
+                "comment": rng.choice(COMMENTS) if rng.random() < 0.3 else "",
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
 
     for table, rows in ((User, user_rows), (Poem, poem_rows), (Rating, rating_rows)):
         for chunk in _chunks(rows):
@@ -131,12 +287,17 @@ def fill(users: int, poems: int, ratings: int, seed: int = 1) -> dict[str, Any]:
         text(
             "UPDATE poems SET "
             "rating_count = (SELECT COUNT(*) FROM ratings r WHERE r.poem_id = poems.id), "
-            "rating_sum = (SELECT COALESCE(SUM(r.score), 0) FROM ratings r WHERE r.poem_id = poems.id), "
+            "rating_sum = (SELECT COALESCE(SUM(r.score), 0) FROM ratings r "
+            "WHERE r.poem_id = poems.id), "
             "rating_avg = (SELECT AVG(r.score) FROM ratings r WHERE r.poem_id = poems.id) "
             "WHERE poems.id >= :first"
         ),
         {"first": first_poem},
     )
     db.session.commit()
-    return {"users": len(user_rows), "poems": len(poem_rows), "ratings": len(rating_rows),
-            "password": DEMO_PASSWORD}
+    return {
+        "users": len(user_rows),
+        "poems": len(poem_rows),
+        "ratings": len(rating_rows),
+        "password": DEMO_PASSWORD,
+    }

@@ -1,11 +1,11 @@
-"""The OpenAPI 3.1 document, built from the same marshmallow schemas that validate requests."""
+"""The OpenAPI 3.1 document, built from the same marshmallow schemas that validate requests.
+
+Built on the first GET /openapi.json; apispec is imported only then, so starting a server
+(the desktop app's Local mode above all) does not pay for it."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 
 from . import __version__, schemas
 
@@ -17,32 +17,75 @@ ID = {"type": "integer", "minimum": 1}
 ROUTES: list[tuple[str, str, str, str, Any, Any, int]] = [
     ("/auth/register", "post", "Create an account", "none", None, schemas.RegisterSchema, 201),
     ("/auth/login", "post", "Sign in", "none", None, schemas.LoginSchema, 200),
-    ("/auth/refresh", "post", "A new access token from a refresh token", "refresh", None, None, 200),
+    (
+        "/auth/refresh",
+        "post",
+        "A new access token from a refresh token",
+        "refresh",
+        None,
+        None,
+        200,
+    ),
     ("/auth/logout", "post", "Sign out", "access", None, schemas.LogoutSchema, 204),
     ("/users/me", "get", "Your own account", "access", None, None, 200),
     ("/users/me", "patch", "Change your profile", "access", None, schemas.ProfileSchema, 200),
     ("/users/me/ratings", "get", "Your ratings", "access", schemas.QuerySchema, None, 200),
     ("/users", "get", "Accounts (admins)", "access", schemas.UserListQuery, None, 200),
     ("/users/{user_id}", "get", "An account", "optional", None, None, 200),
-    ("/users/{user_id}", "patch", "Change an account (admins)", "access", None,
-     schemas.AdminUserSchema, 200),
+    (
+        "/users/{user_id}",
+        "patch",
+        "Change an account (admins)",
+        "access",
+        None,
+        schemas.AdminUserSchema,
+        200,
+    ),
     ("/users/{user_id}", "delete", "Delete an account", "access", None, None, 204),
     ("/poems", "get", "Poems", "optional", schemas.PoemListQuery, None, 200),
     ("/poems", "post", "Publish a poem", "access", None, schemas.PoemCreateSchema, 201),
     ("/poems/{poem_id}", "get", "A poem", "optional", None, None, 200),
     ("/poems/{poem_id}", "patch", "Change a poem", "access", None, schemas.PoemPatchSchema, 200),
     ("/poems/{poem_id}", "delete", "Delete a poem", "access", None, None, 204),
-    ("/poems/{poem_id}/ratings", "get", "A poem's ratings", "none", schemas.RatingListQuery,
-     None, 200),
-    ("/poems/{poem_id}/ratings", "post", "Rate a poem", "access", None,
-     schemas.RatingCreateSchema, 201),
+    (
+        "/poems/{poem_id}/ratings",
+        "get",
+        "A poem's ratings",
+        "none",
+        schemas.RatingListQuery,
+        None,
+        200,
+    ),
+    (
+        "/poems/{poem_id}/ratings",
+        "post",
+        "Rate a poem",
+        "access",
+        None,
+        schemas.RatingCreateSchema,
+        201,
+    ),
     ("/ratings", "get", "Ratings", "none", schemas.RatingListQuery, None, 200),
     ("/ratings/{rating_id}", "get", "A rating", "none", None, None, 200),
-    ("/ratings/{rating_id}", "patch", "Change your rating", "access", None,
-     schemas.RatingPatchSchema, 200),
+    (
+        "/ratings/{rating_id}",
+        "patch",
+        "Change your rating",
+        "access",
+        None,
+        schemas.RatingPatchSchema,
+        200,
+    ),
     ("/ratings/{rating_id}", "delete", "Delete a rating", "access", None, None, 204),
-    ("/notifications", "get", "Your notifications", "access", schemas.NotificationListQuery,
-     None, 200),
+    (
+        "/notifications",
+        "get",
+        "Your notifications",
+        "access",
+        schemas.NotificationListQuery,
+        None,
+        200,
+    ),
     ("/notifications/{notification_id}/read", "post", "Mark one read", "access", None, None, 204),
     ("/notifications/read-all", "post", "Mark all read", "access", None, None, 204),
     ("/health", "get", "Is the server and its database up", "none", None, None, 200),
@@ -63,8 +106,8 @@ def _operation(
         operation["parameters"].append({"in": "query", "schema": query})
     if body is not None:
         operation["requestBody"] = {
-            "required": body.__name__ in {"RegisterSchema", "LoginSchema", "PoemCreateSchema",
-                                          "RatingCreateSchema"},
+            "required": body.__name__
+            in {"RegisterSchema", "LoginSchema", "PoemCreateSchema", "RatingCreateSchema"},
             "content": {"application/json": {"schema": body}},
         }
     if auth == "none":
@@ -83,6 +126,9 @@ def _operation(
 
 
 def build_spec() -> dict[str, Any]:
+    from apispec import APISpec
+    from apispec.ext.marshmallow import MarshmallowPlugin
+
     spec = APISpec(
         title="Poets Bay",
         version=__version__,

@@ -156,12 +156,17 @@ class OutboxWorker:
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
-        mine = db.session.execute(
-            select(OutboxMessage.id).where(
-                OutboxMessage.id.in_(candidates), OutboxMessage.claimed_by == self.worker_id,
-                OutboxMessage.status == PENDING,
+        mine = (
+            db.session.execute(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.id.in_(candidates),
+                    OutboxMessage.claimed_by == self.worker_id,
+                    OutboxMessage.status == PENDING,
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         db.session.rollback()
         return list(mine)
 
@@ -197,7 +202,11 @@ class OutboxWorker:
             row.status = FAILED
             log.warning("outbox: message %s failed for good: %s", row.id, row.last_error)
         else:
-            wait = backoff_seconds(row.attempts, config["OUTBOX_RETRY_BASE"], config["OUTBOX_RETRY_CAP"])
+            wait = backoff_seconds(
+                row.attempts, config["OUTBOX_RETRY_BASE"], config["OUTBOX_RETRY_CAP"]
+            )
             row.next_attempt_at = utcnow() + timedelta(seconds=wait)
-            log.info("outbox: message %s will be retried in %.0f s: %s", row.id, wait, row.last_error)
+            log.info(
+                "outbox: message %s will be retried in %.0f s: %s", row.id, wait, row.last_error
+            )
         db.session.commit()

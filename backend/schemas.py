@@ -146,8 +146,16 @@ def sort_field(choices: tuple[str, ...], default: str) -> fields.String:
 
 
 POEM_SORTS = (
-    "-created_at", "created_at", "-rating_avg", "rating_avg", "-rating_count", "rating_count",
-    "title", "-title", "author", "-author",
+    "-created_at",
+    "created_at",
+    "-rating_avg",
+    "rating_avg",
+    "-rating_count",
+    "rating_count",
+    "title",
+    "-title",
+    "author",
+    "-author",
 )
 
 
@@ -177,8 +185,16 @@ class UserListQuery(QuerySchema):
     q = fields.String(validate=validate.Length(max=200))
     role = fields.String(validate=validate.OneOf(ROLES, error="Must be one of: {choices}."))
     sort = sort_field(
-        ("name", "-name", "poem_count", "-poem_count", "rating_count", "-rating_count",
-         "created_at", "-created_at"),
+        (
+            "name",
+            "-name",
+            "poem_count",
+            "-poem_count",
+            "rating_count",
+            "-rating_count",
+            "created_at",
+            "-created_at",
+        ),
         "name",
     )
 

@@ -24,8 +24,12 @@ def log_requests(app: Flask) -> None:
         took = (time.perf_counter() - started) * 1000 if started else 0.0
         log.info(
             '%s "%s %s" %s %d %.1fms',
-            request.remote_addr, request.method, request.full_path.rstrip("?"),
-            response.status_code, response.calculate_content_length() or 0, took,
+            request.remote_addr,
+            request.method,
+            request.full_path.rstrip("?"),
+            response.status_code,
+            response.calculate_content_length() or 0,
+            took,
         )
         return response
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+
 from flask import current_app
 from sqlalchemy import Boolean, Index, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
@@ -36,12 +37,16 @@ class User(db.Model):
     poems = relationship(Poem, back_populates="author", passive_deletes=True)
 
     poem_count: Mapped[int] = column_property(
-        select(func.count(Poem.id)).where(Poem.author_id == id).correlate_except(Poem)
+        select(func.count(Poem.id))
+        .where(Poem.author_id == id)
+        .correlate_except(Poem)
         .scalar_subquery(),
         deferred=True,
     )
     rating_count: Mapped[int] = column_property(
-        select(func.count(Rating.id)).where(Rating.user_id == id).correlate_except(Rating)
+        select(func.count(Rating.id))
+        .where(Rating.user_id == id)
+        .correlate_except(Rating)
         .scalar_subquery(),
         deferred=True,
     )

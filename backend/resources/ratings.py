@@ -63,4 +63,3 @@ class RatingItem(Resource):
         user = signed_in_user()
         rating_service.delete_rating(rating_service.get_rating(rating_id), user)
         return "", 204
-

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
-
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, event, func, select

@@ -26,7 +26,8 @@ def refresh_poem_counts(poem_id: int) -> None:
         .where(Poem.id == poem_id)
         .values(
             rating_count=select(func.count(Rating.id)).where(of_poem).scalar_subquery(),
-            rating_sum=select(func.coalesce(func.sum(Rating.score), 0)).where(of_poem)
+            rating_sum=select(func.coalesce(func.sum(Rating.score), 0))
+            .where(of_poem)
             .scalar_subquery(),
             rating_avg=select(func.avg(Rating.score)).where(of_poem).scalar_subquery(),
         )

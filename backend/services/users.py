@@ -121,9 +121,7 @@ def update_profile(user: User, data: dict[str, Any]) -> User:
         current = data.get("current_password")
         if current is None:
             field = "password" if "password" in data else "email"
-            raise ValidationFailed(
-                {"current_password": f"Required to change the {field}."}
-            )
+            raise ValidationFailed({"current_password": f"Required to change the {field}."})
         if not user.check_password(current):
             raise Forbidden(
                 "The current password is wrong.",
@@ -172,12 +170,16 @@ def delete_user(target: User) -> None:
     """Their poems and ratings go with them; the poems they rated are recounted."""
     if target.is_admin and _active_admins_besides(target) == 0:
         raise Conflict("The last active admin cannot be deleted.")
-    rated = db.session.execute(
-        select(Rating.poem_id)
-        .join(Poem, Poem.id == Rating.poem_id)
-        .where(Rating.user_id == target.id, Poem.author_id != target.id)
-        .distinct()
-    ).scalars().all()
+    rated = (
+        db.session.execute(
+            select(Rating.poem_id)
+            .join(Poem, Poem.id == Rating.poem_id)
+            .where(Rating.user_id == target.id, Poem.author_id != target.id)
+            .distinct()
+        )
+        .scalars()
+        .all()
+    )
     lock_poems(*rated)
     own_poems = select(Poem.id).where(Poem.author_id == target.id)
     db.session.execute(

@@ -81,9 +81,7 @@ def backend_name(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def app_factory(
-    backend_name: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Any]:
+def app_factory(backend_name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Make apps over this test's database; tables are emptied afterwards."""
     root = tmp_path_factory.getbasetemp() / f"db-{backend_name}"
     root.mkdir(exist_ok=True)

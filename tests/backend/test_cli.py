@@ -46,14 +46,19 @@ def test_db_upgrade_makes_the_library_and_is_repeatable(env, tmp_path):
 
 
 def test_create_admin_reads_two_lines_from_stdin(env):
-    result = run(["create-admin", "--email", "Boss@Club.org", "--name", "Boss"], env,
-                 "long enough\nlong enough\n")
+    result = run(
+        ["create-admin", "--email", "Boss@Club.org", "--name", "Boss"],
+        env,
+        "long enough\nlong enough\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Admin Boss <boss@club.org> created" in result.output
 
 
 def test_create_admin_refuses_mismatched_or_short_passwords(env):
-    differ = run(["create-admin", "--email", "a@b.org", "--name", "A"], env, "one password\nanother\n")
+    differ = run(
+        ["create-admin", "--email", "a@b.org", "--name", "A"], env, "one password\nanother\n"
+    )
     assert differ.exit_code == 1 and "differ" in differ.output
     short = run(["create-admin", "--email", "a@b.org", "--name", "A"], env, "short\nshort\n")
     assert short.exit_code == 1 and "password" in short.output
@@ -65,14 +70,18 @@ def test_demo_data_is_consistent(env, tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'poetsbay.db'}")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM ratings")).scalar() == 400
-        wrong = conn.execute(text(
-            "SELECT COUNT(*) FROM poems p WHERE p.rating_count != "
-            "(SELECT COUNT(*) FROM ratings r WHERE r.poem_id = p.id)"
-        )).scalar()
-        own = conn.execute(text(
-            "SELECT COUNT(*) FROM ratings r JOIN poems p ON p.id = r.poem_id "
-            "WHERE p.author_id = r.user_id"
-        )).scalar()
+        wrong = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM poems p WHERE p.rating_count != "
+                "(SELECT COUNT(*) FROM ratings r WHERE r.poem_id = p.id)"
+            )
+        ).scalar()
+        own = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM ratings r JOIN poems p ON p.id = r.poem_id "
+                "WHERE p.author_id = r.user_id"
+            )
+        ).scalar()
     engine.dispose()
     assert wrong == 0 and own == 0
 
@@ -81,7 +90,9 @@ class Server:
     def __init__(self, env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "backend", "serve", "--port", "0", "--threads", "4"],
-            env={**os.environ, **env}, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, **env},
+            stderr=subprocess.PIPE,
+            text=True,
         )
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -145,9 +156,14 @@ def test_serve_on_mysql_survives_its_connections_being_cut(tmp_path):
         assert requests.get(f"{server.url}/poems", timeout=5).status_code == 200
         # What a database restart does to a pool: every connection it holds is gone.
         with admin.begin() as conn:
-            ids = conn.execute(text(
-                "SELECT id FROM information_schema.processlist WHERE db = :db"), {"db": name}
-            ).scalars().all()
+            ids = (
+                conn.execute(
+                    text("SELECT id FROM information_schema.processlist WHERE db = :db"),
+                    {"db": name},
+                )
+                .scalars()
+                .all()
+            )
             for connection_id in ids:
                 conn.execute(text(f"KILL {int(connection_id)}"))
         assert ids
@@ -156,9 +172,14 @@ def test_serve_on_mysql_survives_its_connections_being_cut(tmp_path):
         assert requests.get(f"{server.url}/health", timeout=5).status_code == 200
         # Cut again and ask at once: at worst that request is asked to retry; the next works.
         with admin.begin() as conn:
-            for connection_id in conn.execute(text(
-                "SELECT id FROM information_schema.processlist WHERE db = :db"), {"db": name}
-            ).scalars().all():
+            for connection_id in (
+                conn.execute(
+                    text("SELECT id FROM information_schema.processlist WHERE db = :db"),
+                    {"db": name},
+                )
+                .scalars()
+                .all()
+            ):
                 conn.execute(text(f"KILL {int(connection_id)}"))
         first = requests.get(f"{server.url}/poems", timeout=5)
         assert first.status_code in (200, 503), first.text + "".join(server.lines[-60:])
@@ -176,7 +197,9 @@ def test_plain_poetsbay_passes_desktop_options_to_the_app(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "backend", "--self-test"],
         env={**os.environ, "POETSBAY_DATA_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test passed" in result.stdout + result.stderr

@@ -71,18 +71,23 @@ def _account(client, name: str, email: str) -> dict[str, Any]:
         "/api/v1/auth/register", json={"name": name, "email": email, "password": "correct horse"}
     )
     assert reply.status_code == 201, reply.json
-    return {"id": reply.json["user"]["id"], "h": {"Authorization": f"Bearer {reply.json['access_token']}"}}
+    return {
+        "id": reply.json["user"]["id"],
+        "h": {"Authorization": f"Bearer {reply.json['access_token']}"},
+    }
 
 
 def _rated_poem(client, comment: str = "<b>Lovely</b> & true") -> tuple[int, int]:
     author = _account(client, "Ana Author", "ana@example.org")
     rater = _account(client, "Rui <Rater>", "rui@example.org")
     poem = client.post(
-        "/api/v1/poems", json={"title": "Salt & Light", "body": "The sea\nremembers.\n"},
+        "/api/v1/poems",
+        json={"title": "Salt & Light", "body": "The sea\nremembers.\n"},
         headers=author["h"],
     )
     rating = client.post(
-        f"/api/v1/poems/{poem.json['id']}/ratings", json={"score": 4, "comment": comment},
+        f"/api/v1/poems/{poem.json['id']}/ratings",
+        json={"score": 4, "comment": comment},
         headers=rater["h"],
     )
     assert rating.status_code == 201, rating.json
@@ -197,12 +202,14 @@ def test_two_workers_never_send_the_same_email_twice(mail_app, smtp_port):
     poem = client.post("/api/v1/poems", json={"title": "T", "body": "b"}, headers=author["h"])
     for n in range(12):
         rater = _account(client, f"R{n}", f"r{n}@example.org")
-        client.post(f"/api/v1/poems/{poem.json['id']}/ratings", json={"score": 3},
-                    headers=rater["h"])
+        client.post(
+            f"/api/v1/poems/{poem.json['id']}/ratings", json={"score": 3}, headers=rater["h"]
+        )
     inbox = Inbox()
     controller = start_smtp(smtp_port, inbox)
     workers = [OutboxWorker(mail_app), OutboxWorker(mail_app)]
     try:
+
         def drain(worker: OutboxWorker) -> None:
             with mail_app.app_context():
                 for _ in range(5):
@@ -232,8 +239,11 @@ def test_an_smtp_server_that_never_answers_does_not_hold_the_worker(app_factory)
     tarpit.bind(("127.0.0.1", 0))
     tarpit.listen(16)
     app = app_factory(
-        MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=tarpit.getsockname()[1],
-        MAIL_TIMEOUT=1, OUTBOX_RETRY_BASE=0.3,
+        MAIL_ENABLED=True,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=tarpit.getsockname()[1],
+        MAIL_TIMEOUT=1,
+        OUTBOX_RETRY_BASE=0.3,
     )
     try:
         _rated_poem(app.test_client())
