@@ -8,7 +8,8 @@ window first, then the embedded backend, the silent sign-in and the first page o
 its own settings file. The child reports, on ``time.monotonic()`` (CLOCK_MONOTONIC, one clock
 for every process on Linux), measured from just before the parent launches it:
 
-* ``window``: the first top-level window's first paint (``window_show``: its Show event);
+* ``window``: the first top-level window's first paint (``window_show``: the event loop's first
+  turn with that window shown, i.e. ``main`` has built and shown it);
 * ``backend``: the embedded server is listening (the app's ``localReady``);
 * ``rows``: the first page of poems is in the list's model; ``page``: the list has painted it;
 * ``rss``: VmRSS after scrolling the list (as a user would, to the bottom, letting the view
@@ -33,20 +34,23 @@ PASSWORD = "poetsbay-demo"
 
 
 # -- the child: the real app, watched ------------------------------------------------------------
-def child(out_path: str, rows_target: int, t0: float) -> int:
+def child(out_path: str, rows_target: int, t0: float, root: str) -> int:
     marks: dict[str, float] = {"python": time.monotonic() - t0}
-    result: dict[str, object] = {"marks": marks}
-    sys.path.insert(0, ROOT)
+    cpu: dict[str, float] = {"python": time.process_time()}
+    result: dict[str, object] = {"marks": marks, "cpu": cpu}
+    sys.path.insert(0, root)
 
     import desktop
 
     marks["import_desktop"] = time.monotonic() - t0
+    result["app_file"] = desktop.__file__
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
     def mark(name: str) -> None:
         if name not in marks:
             marks[name] = time.monotonic() - t0
+            cpu[name] = time.process_time()  # every thread of the process, user + system
 
     def finish(error: str | None = None) -> None:
         if "done" in marks:
@@ -62,14 +66,33 @@ def child(out_path: str, rows_target: int, t0: float) -> int:
             app.quit()
 
     class Watcher(QObject):
-        """Before the first window: an application-wide filter for its Show/Paint; then only
-        the poem list's viewport, and the model's signals."""
+        """The first visible window's first paint, then the poem list's viewport and model.
+
+        No application-wide event filter while the app starts (a Python call per Qt event
+        would slow what we measure): the first turn of the event loop looks for the window
+        that ``main`` showed before entering it, and only when none is visible yet does an
+        application-wide filter wait for one."""
 
         def __init__(self) -> None:
             super().__init__()
             self.window: QWidget | None = None
             self.view: QAbstractItemView | None = None
             self.scrolling = False
+            self.app_wide = False
+
+        def loop_started(self) -> None:
+            mark("loop")
+            app = QApplication.instance()
+            assert app is not None
+            for widget in app.topLevelWidgets():
+                if widget.isVisible() and widget.isWindow() and widget.objectName():
+                    self.window = widget
+                    result["first_window"] = widget.objectName()
+                    mark("window_show")
+                    widget.installEventFilter(self)
+                    return
+            self.app_wide = True
+            app.installEventFilter(self)
 
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
             kind = event.type()
@@ -78,15 +101,18 @@ def child(out_path: str, rows_target: int, t0: float) -> int:
                     self.window = obj
                     result["first_window"] = obj.objectName()
                     mark("window_show")
-            elif obj is self.window and kind == QEvent.Type.Paint:
+            elif obj is self.window and kind == QEvent.Type.Paint and "window" not in marks:
                 mark("window")
-                app = QApplication.instance()
-                assert app is not None
-                app.removeEventFilter(self)
+                if self.app_wide:
+                    app = QApplication.instance()
+                    assert app is not None
+                    app.removeEventFilter(self)
+                self.window.removeEventFilter(self)
                 self.watch_list()
             elif self.view is not None and obj is self.view.viewport():
                 if kind == QEvent.Type.Paint and "rows" in marks and "page" not in marks:
                     mark("page")
+                    obj.removeEventFilter(self)
                     QTimer.singleShot(0, self.scroll)
             return False
 
@@ -115,7 +141,6 @@ def child(out_path: str, rows_target: int, t0: float) -> int:
                 if count >= rows_target:
                     result["rows"] = count
                     mark("scrolled")
-                    self.view.viewport().removeEventFilter(self)
                     self.view.model().rowsInserted.disconnect(self.rows_arrived)
                     finish()
                 else:
@@ -137,7 +162,7 @@ def child(out_path: str, rows_target: int, t0: float) -> int:
         app = ensure_app(argv)
         mark("qapplication")
         watcher = Watcher()
-        app.installEventFilter(watcher)
+        QTimer.singleShot(0, watcher.loop_started)
         QTimer.singleShot(90_000, lambda: finish("timed out after 90 s"))
         _watch_backend(app, mark)
         return app
@@ -203,7 +228,9 @@ def mint_session(data_dir: str, settings_path: str, email: str) -> None:
     settings.remember_token(LOCAL, "", answer.get_json()["refresh_token"])
 
 
-def run_once(python: str, env: dict[str, str], rows: int, timeout: float) -> dict[str, object]:
+def run_once(
+    python: str, env: dict[str, str], rows: int, timeout: float, root: str
+) -> dict[str, object]:
     import subprocess
     import tempfile
 
@@ -212,7 +239,7 @@ def run_once(python: str, env: dict[str, str], rows: int, timeout: float) -> dic
         t0 = time.monotonic()
         proc = subprocess.run(
             [python, os.path.abspath(__file__), "--child", out, "--rows", str(rows),
-             "--t0", repr(t0)],
+             "--t0", repr(t0), "--root", root],
             env=env,
             cwd=tmp,
             stdout=subprocess.PIPE,
@@ -227,6 +254,7 @@ def run_once(python: str, env: dict[str, str], rows: int, timeout: float) -> dic
         except FileNotFoundError:
             result = {"error": "no result", "marks": {}}
         result["returncode"] = proc.returncode
+        result["root"] = root
         result["wall"] = wall
         if proc.returncode or result.get("error"):
             result["output"] = proc.stdout.decode(errors="replace")[-3000:]
@@ -249,6 +277,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--email", default="demo1@poetsbay.test")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--json", help="write every run's figures to this file")
+    parser.add_argument(
+        "--root", default=ROOT, help="the checkout whose desktop/ and backend/ to start"
+    )
+    parser.add_argument(
+        "--compare", metavar="ROOT",
+        help="another checkout (e.g. `git archive <commit> | tar -x -C DIR`): runs alternate "
+             "between the two, so both see the same machine load",
+    )
+    parser.add_argument(
+        "--no-pyc", action="store_true",
+        help="start as the environment says about bytecode (PYTHONDONTWRITEBYTECODE=1 "
+             "compiles every project module on every start); by default the children share "
+             "a bytecode cache in the work folder (PYTHONPYCACHEPREFIX), filled by the "
+             "warm-up, as an installed app or the bundle has",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--t0", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -276,28 +319,39 @@ def main(argv: list[str]) -> int:
             "POETSBAY_DATA_DIR": data_dir,
             "POETSBAY_SETTINGS": settings_path,
         }
-        runs: list[dict[str, object]] = []
+        if not args.no_pyc:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = os.path.join(work, "pycache")
+        roots = [os.path.abspath(args.root)]
+        if args.compare:
+            roots.append(os.path.abspath(args.compare))
+        runs: dict[str, list[dict[str, object]]] = {root: [] for root in roots}
         for number in range(args.runs + 1):
-            result = run_once(python, env, args.rows, args.timeout)
-            label = "warm-up" if number == 0 else f"run {number}"
-            print(f"{label}: {_one_line(result)}", flush=True)
-            if result.get("error") or result.get("returncode"):
-                print({k: v for k, v in result.items() if k != "output"})
-                print(result.get("output", ""))
-                return 1
-            if number:
-                runs.append(result)
-        print()
-        print(_table(runs, statistics))
+            for root in roots:
+                result = run_once(python, env, args.rows, args.timeout, root)
+                label = "warm-up" if number == 0 else f"run {number}"
+                if len(roots) > 1:
+                    label += f" [{root}]"
+                print(f"{label}: {_one_line(result)}", flush=True)
+                if result.get("error") or result.get("returncode"):
+                    print({k: v for k, v in result.items() if k != "output"})
+                    print(result.get("output", ""))
+                    return 1
+                if number:
+                    runs[root].append(result)
+        for root in roots:
+            print(f"\n{root}:" if len(roots) > 1 else "")
+            print(_table(runs[root], statistics))
         load = os.getloadavg()
         print(
-            f"\n{len(runs)} runs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+            f"\n{args.runs} runs each, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
             f"{os.cpu_count()} cores, Python {platform.python_version()}, "
             f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
         )
         if args.json:
             with open(args.json, "w", encoding="utf-8") as handle:
-                json.dump({"runs": runs, "loadavg": load}, handle, indent=1)
+                json.dump({"runs": runs, "loadavg": load, "pyc": not args.no_pyc}, handle,
+                          indent=1)
         return 0
     finally:
         if not args.keep:
@@ -308,11 +362,13 @@ def main(argv: list[str]) -> int:
 
 FIGURES = [
     ("first window (painted)", "window", "s"),
-    ("first window (Show event)", "window_show", "s"),
+    ("first window shown, loop running", "window_show", "s"),
     ("backend listening", "backend", "s"),
     ("first page in the model", "rows", "s"),
     ("first page painted", "page", "s"),
     ("scrolling to --rows rows", "scroll", "s"),
+    ("CPU time to the first window", "cpu:window", "s"),
+    ("CPU time to the first page", "cpu:page", "s"),
     ("RSS after the first page", "rss_first_page_kib", "MiB"),
     ("RSS after scrolling", "rss_kib", "MiB"),
     ("peak RSS (VmHWM)", "hwm_kib", "MiB"),
@@ -322,6 +378,10 @@ FIGURES = [
 def _value(result: dict[str, object], key: str) -> float | None:
     marks = result.get("marks") or {}
     assert isinstance(marks, dict)
+    if key.startswith("cpu:"):
+        cpu = result.get("cpu") or {}
+        assert isinstance(cpu, dict)
+        return float(cpu[key[4:]]) if key[4:] in cpu else None
     if key == "scroll":
         if "scrolled" in marks and "scroll_start" in marks:
             return float(marks["scrolled"]) - float(marks["scroll_start"])
@@ -338,7 +398,7 @@ def _one_line(result: dict[str, object]) -> str:
     for _label, key, unit in FIGURES:
         value = _value(result, key)
         if value is not None:
-            parts.append(f"{key} {value:.3f}" if unit == "s" else f"{key} {value:.0f} MiB")
+            parts.append(f"{key} {value:.2f}" if unit == "s" else f"{key} {value:.0f} MiB")
     return ", ".join(parts) or str(result.get("error"))
 
 
@@ -367,6 +427,7 @@ if __name__ == "__main__":
                 sys.argv[at("--child") + 1],
                 int(sys.argv[at("--rows") + 1]),
                 float(sys.argv[at("--t0") + 1]),
+                sys.argv[at("--root") + 1],
             )
         )
     sys.exit(main(sys.argv[1:]))

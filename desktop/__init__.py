@@ -13,6 +13,42 @@ from PySide6.QtWidgets import QApplication
 APP_NAME = "PoetsBay"
 
 
+def speed_up_pyside_import_hook() -> bool:
+    """Make PySide6's import hook cheap for every module imported after Qt.
+
+    Once PySide6 is loaded, each newly imported module goes through its ``__feature__``
+    bookkeeping (PYSIDE-2029), which asks ``inspect.getsource(module)`` whether the source
+    mentions "PySide6". ``getsource`` walks every loaded module each time (``getmodule``), so
+    the embedded backend's imports (Flask, SQLAlchemy, Alembic … about a thousand modules)
+    cost a fifth more CPU than without Qt. The same question, answered by reading the file's
+    bytes; anything that is not a plain ``.py`` file still goes to PySide's own check.
+    Returns True when the hook was (or already is) replaced."""
+    feature = sys.modules.get("shibokensupport.feature")
+    original = getattr(feature, "_mod_uses_pyside", None)
+    if feature is None or not callable(original):
+        return False
+    if getattr(original, "_poetsbay_fast", False):
+        return True
+
+    def mod_uses_pyside(module: Any) -> bool:
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.endswith(".py"):
+            try:
+                with open(path, "rb") as source:
+                    return b"PySide6" in source.read()
+            except OSError:
+                pass
+        return bool(original(module))
+
+    mod_uses_pyside._poetsbay_fast = True  # type: ignore[attr-defined]
+    mod_uses_pyside.original = original  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = mod_uses_pyside  # type: ignore[union-attr]
+    return True
+
+
+speed_up_pyside_import_hook()
+
+
 class BrokenQtBinding(RuntimeError):
     """The installed PySide6 is known to crash this app."""
 

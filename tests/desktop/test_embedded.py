@@ -61,3 +61,29 @@ def test_library_survives_a_restart(tmp_path: Path) -> None:
         assert answer.json()["user"]["role"] == "admin"
     finally:
         second.stop()
+
+
+def test_pyside_import_hook_reads_files_and_answers_as_pyside_does() -> None:
+    import json
+    import sys
+
+    import backend.db_setup
+    import desktop
+    import desktop.app
+    import desktop.embedded
+
+    feature = sys.modules["shibokensupport.feature"]
+    fast = feature._mod_uses_pyside
+    assert getattr(fast, "_poetsbay_fast", False), "desktop did not install the fast check"
+    assert desktop.speed_up_pyside_import_hook() is True
+    assert feature._mod_uses_pyside is fast  # installed once
+    original = fast.original
+    for module, uses in [
+        (desktop.app, True),  # imports PySide6
+        (desktop.embedded, False),
+        (backend.db_setup, False),
+        (json, False),
+        (sys, False),  # built in: no source file
+    ]:
+        assert fast(module) is uses, module.__name__
+        assert original(module) is uses, module.__name__
