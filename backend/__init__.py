@@ -34,11 +34,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     @app.before_request
     def _limit_body() -> Response | None:
+        from werkzeug.exceptions import RequestEntityTooLarge
+
         length = request.content_length
         if length is not None and length > app.config["MAX_CONTENT_LENGTH"]:
-            from werkzeug.exceptions import RequestEntityTooLarge
-
             return to_response(RequestEntityTooLarge())
+        if length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            from .resources.common import raw_body
+
+            try:
+                raw_body()  # read (and keep) up to the limit, whatever the route
+            except RequestEntityTooLarge as error:
+                return to_response(error)
         return None
 
     @app.teardown_appcontext

@@ -93,7 +93,9 @@ def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Outbox back-off: first retry after OUTBOX_RETRY_BASE seconds, doubling, capped.
         "OUTBOX_RETRY_BASE": 5.0,
         "OUTBOX_RETRY_CAP": 600.0,
-        "OUTBOX_MAX_ATTEMPTS": 25,
+        # Temporary failures are retried for about a week (at the 10-minute cap) before an
+        # email is marked failed: an SMTP outage must not lose mail.
+        "OUTBOX_MAX_ATTEMPTS": 1100,
         "OUTBOX_POLL_SECONDS": 2.0,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
         "LOGIN_MAX_PER_ACCOUNT": 5,

@@ -130,6 +130,12 @@ def to_response(error: BaseException) -> Response:
         if headers:
             headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[arg-type]
         return problem(code, error.name, detail, headers=headers)
+    if _is_race(error):
+        return problem(
+            409,
+            "Conflict",
+            "This collided with another change made at the same moment; try again.",
+        )
     if _lost_connection(error):
         log.warning("database connection lost: %s", error)
         return problem(
@@ -169,3 +175,11 @@ def _lost_connection(error: BaseException) -> bool:
     from sqlalchemy.exc import DBAPIError
 
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def _is_race(error: BaseException) -> bool:
+    """A unique key taken, or a row changed, by a request that ran at the same moment."""
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    return isinstance(error, IntegrityError | StaleDataError)

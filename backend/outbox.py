@@ -36,7 +36,10 @@ def backoff_seconds(attempts: int, base: float, cap: float) -> float:
 
 
 def is_permanent(error: Exception) -> bool:
-    """5xx answers (bad recipient, refused sender) will not get better by retrying."""
+    """5xx answers (bad recipient, refused sender), and anything that is not an SMTP
+    or network failure (a message that cannot be built), will not get better."""
+    if not isinstance(error, smtplib.SMTPException | OSError):
+        return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
         return all(500 <= code < 600 for code in codes)
@@ -171,8 +174,25 @@ class OutboxWorker:
         return list(mine)
 
     def _deliver(self, message_id: int) -> int:
+        # Renew the claim on this one message just before sending: the batch's claim may
+        # have run out while earlier messages waited on a slow SMTP server.
+        now = utcnow()
+        renewed = db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status == PENDING,
+                OutboxMessage.claimed_by == self.worker_id,
+                OutboxMessage.claimed_until > now,
+            )
+            .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if renewed != 1:
+            return 0
         row = db.session.get(OutboxMessage, message_id)
-        if row is None or row.claimed_by != self.worker_id or row.status != PENDING:
+        if row is None:
             return 0
         message = LetterMessage(
             subject=row.subject, recipients=[row.recipient], body=row.body_text, html=row.body_html

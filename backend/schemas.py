@@ -22,7 +22,11 @@ class Trimmed(fields.String):
     """A name or a title: surrounding white space is dropped before the length check."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        # One line: a title or a name ends up in list rows and email subjects.
+        if any(ord(char) < 32 or ord(char) == 127 for char in text):
+            raise ValidationError("Must be one line, without control characters.")
+        return text
 
 
 class StrictBool(fields.Boolean):

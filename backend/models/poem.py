@@ -48,6 +48,10 @@ class Poem(db.Model):
     rating_sum: Mapped[int] = mapped_column(Integer, default=0)
     rating_avg: Mapped[float | None] = mapped_column(Double, nullable=True)
 
+    # UPDATE and DELETE say "WHERE version = <the version read>": of two edits made at
+    # the same moment, the second finds no row (StaleDataError) instead of overwriting.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
     author: Mapped[User] = relationship("User", back_populates="poems", lazy="raise")
 
     def set_text(self, title: str | None = None, body: str | None = None) -> bool:

@@ -23,7 +23,7 @@ from ..services.pagination import page_of
 Reply = tuple[Any, int] | tuple[Any, int, dict[str, str]] | Any
 
 
-def _raw_body() -> bytes:
+def raw_body() -> bytes:
     """The body, 413 when it is over the limit, whether or not it came with a length.
 
     A chunked body has no Content-Length for the before-request check, and werkzeug
@@ -39,13 +39,13 @@ def _raw_body() -> bytes:
 
 def json_body(schema: type[Schema]) -> dict[str, Any]:
     """The request's JSON object, validated; an empty body is an empty object."""
-    if not _raw_body():
+    if not raw_body():
         data: Any = {}
     else:
         try:
             data = request.get_json(force=True)
-        except BadRequest:
-            raise ApiError("The request body is not valid JSON.") from None
+        except (BadRequest, RecursionError):
+            raise ApiError("The request body is not valid JSON (or nested too deeply).") from None
     return load(schema, data)
 
 

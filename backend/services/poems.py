@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import Forbidden, NotFound, PreconditionFailed, Unauthorized
+from ..errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized
 from ..extensions import db
 from ..models import Poem, Rating, User
 from ..models.poem import make_excerpt
@@ -76,7 +77,15 @@ def update_poem(poem: Poem, user: User, data: dict[str, Any], if_match: int | No
             current_version=poem.version,
         )
     poem.set_text(data.get("title"), data.get("body"))
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        if if_match is not None:
+            raise PreconditionFailed(
+                "The poem was changed elsewhere at the same moment as your change.",
+            ) from None
+        raise Conflict("The poem was changed elsewhere at the same moment; try again.") from None
     return poem
 
 
@@ -135,8 +144,8 @@ def list_poems(query: dict[str, Any], user: User | None) -> tuple[Any, Any, Any]
     if query.get("date_from"):
         conditions.append(Poem.created_at >= datetime.combine(query["date_from"], time.min))
     if query.get("date_to"):
-        end = datetime.combine(query["date_to"], time.min) + timedelta(days=1)
-        conditions.append(Poem.created_at < end)
+        # The day's last instant (adding a day to 9999-12-31 would overflow).
+        conditions.append(Poem.created_at <= datetime.combine(query["date_to"], time.max))
     if query.get("min_score") is not None:
         conditions.append(Poem.rating_avg >= query["min_score"])
     if query.get("max_score") is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import (
     Conflict,
@@ -92,12 +94,27 @@ def _record_failure(email: str, address: str) -> None:
     )
 
 
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not anyone's password", method=method)
+
+
+def _spend_a_password_check(password: str) -> None:
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    check_password_hash(_dummy_hash(method), password)
+
+
 def authenticate(email: str, password: str, address: str) -> User:
     email = normalize_email(email)
     config = current_app.config
+    # The account's row is locked first (MySQL), so parallel guesses are counted one by one.
+    user = db.session.execute(
+        select(User).where(User.email == email).with_for_update()
+    ).scalar_one_or_none()
     _check_throttle("account", email, config["LOGIN_MAX_PER_ACCOUNT"])
     _check_throttle("address", address, config["LOGIN_MAX_PER_ADDRESS"])
-    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        _spend_a_password_check(password)  # an unknown email takes as long as a wrong password
     if user is None or not user.check_password(password):
         _record_failure(email, address)
         # LoginFailed keeps the recorded failure: the transaction commits it with the 401.
