@@ -64,6 +64,12 @@ class Forbidden(ApiError):
     status, title = 403, "Not allowed"
 
 
+class WrongCurrentPassword(Forbidden):
+    """Counted like a failed sign-in (and kept), so it cannot be guessed without limit."""
+
+    keep_changes = True
+
+
 class NotFound(ApiError):
     status, title = 404, "Not found"
 

@@ -6,7 +6,7 @@ import functools
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
@@ -19,6 +19,7 @@ from ..errors import (
     NotFound,
     TooManyRequests,
     ValidationFailed,
+    WrongCurrentPassword,
 )
 from ..extensions import db
 from ..models import LoginFailure, Poem, Rating, User
@@ -139,8 +140,11 @@ def update_profile(user: User, data: dict[str, Any]) -> User:
         if current is None:
             field = "password" if "password" in data else "email"
             raise ValidationFailed({"current_password": f"Required to change the {field}."})
+        config = current_app.config
+        _check_throttle("account", user.email, config["LOGIN_MAX_PER_ACCOUNT"])
         if not user.check_password(current):
-            raise Forbidden(
+            _record_failure(user.email, request.remote_addr or "unknown")
+            raise WrongCurrentPassword(
                 "The current password is wrong.",
                 errors={"current_password": "Wrong password."},
             )

@@ -33,9 +33,7 @@ def test_an_edit_racing_another_is_412_not_a_silent_overwrite(app, client, poet)
         author = db.session.get(User, poet.id)
         # Another request changes the poem after this one read it (version 1 -> 2).
         with db.engine.begin() as other:
-            other.execute(
-                update(Poem).where(Poem.id == poem_id).values(body="theirs\n", version=2)
-            )
+            other.execute(update(Poem).where(Poem.id == poem_id).values(body="theirs\n", version=2))
         with pytest.raises(PreconditionFailed):
             update_poem(poem, author, {"body": "mine\n"}, if_match=1)
     current = client.get(f"{API}/poems/{poem_id}").json
@@ -97,3 +95,19 @@ def test_an_email_that_cannot_be_built_fails_at_once_instead_of_retrying(app_fac
         assert row.status == "failed" and row.attempts == 1
         assert "Header" in row.last_error
     smtp.stop()
+
+
+def test_the_current_password_cannot_be_guessed_without_limit(client, poet):
+    for _ in range(5):
+        wrong = client.patch(
+            f"{API}/users/me",
+            json={"password": "new password 1", "current_password": "guess"},
+            headers=poet.headers,
+        )
+        assert wrong.status_code == 403
+    blocked = client.patch(
+        f"{API}/users/me",
+        json={"password": "new password 1", "current_password": poet.password},
+        headers=poet.headers,
+    )
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
