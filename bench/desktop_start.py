@@ -238,8 +238,18 @@ def run_once(
         out = os.path.join(tmp, "result.json")
         t0 = time.monotonic()
         proc = subprocess.run(
-            [python, os.path.abspath(__file__), "--child", out, "--rows", str(rows),
-             "--t0", repr(t0), "--root", root],
+            [
+                python,
+                os.path.abspath(__file__),
+                "--child",
+                out,
+                "--rows",
+                str(rows),
+                "--t0",
+                repr(t0),
+                "--root",
+                root,
+            ],
             env=env,
             cwd=tmp,
             stdout=subprocess.PIPE,
@@ -281,16 +291,18 @@ def main(argv: list[str]) -> int:
         "--root", default=ROOT, help="the checkout whose desktop/ and backend/ to start"
     )
     parser.add_argument(
-        "--compare", metavar="ROOT",
+        "--compare",
+        metavar="ROOT",
         help="another checkout (e.g. `git archive <commit> | tar -x -C DIR`): runs alternate "
-             "between the two, so both see the same machine load",
+        "between the two, so both see the same machine load",
     )
     parser.add_argument(
-        "--no-pyc", action="store_true",
+        "--no-pyc",
+        action="store_true",
         help="start as the environment says about bytecode (PYTHONDONTWRITEBYTECODE=1 "
-             "compiles every project module on every start); by default the children share "
-             "a bytecode cache in the work folder (PYTHONPYCACHEPREFIX), filled by the "
-             "warm-up, as an installed app or the bundle has",
+        "compiles every project module on every start); by default the children share "
+        "a bytecode cache in the work folder (PYTHONPYCACHEPREFIX), filled by the "
+        "warm-up, as an installed app or the bundle has",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--t0", type=float, help=argparse.SUPPRESS)
@@ -305,8 +317,16 @@ def main(argv: list[str]) -> int:
             poetsbay = os.path.join(os.path.dirname(python), "poetsbay")
             command = [poetsbay] if os.path.exists(poetsbay) else [python, "-m", "backend"]
             subprocess.run(
-                [*command, "demo-data", "--users", "1000", "--poems", "20000",
-                 "--ratings", "100000"],
+                [
+                    *command,
+                    "demo-data",
+                    "--users",
+                    "1000",
+                    "--poems",
+                    "20000",
+                    "--ratings",
+                    "100000",
+                ],
                 env={**os.environ, "POETSBAY_DATA_DIR": data_dir},
                 check=True,
                 stdout=subprocess.DEVNULL,
@@ -350,8 +370,7 @@ def main(argv: list[str]) -> int:
         )
         if args.json:
             with open(args.json, "w", encoding="utf-8") as handle:
-                json.dump({"runs": runs, "loadavg": load, "pyc": not args.no_pyc}, handle,
-                          indent=1)
+                json.dump({"runs": runs, "loadavg": load, "pyc": not args.no_pyc}, handle, indent=1)
         return 0
     finally:
         if not args.keep:
@@ -414,8 +433,9 @@ def _table(runs: list[dict[str, object]], statistics: object) -> str:
         else:
             fmt = lambda v: f"{v:.0f} MiB"  # noqa: E731
         each = " ".join(fmt(v).split()[0] for v in values)
-        lines.append(f"| {label} | {fmt(median)} | {fmt(min(values))}–{fmt(max(values))} "
-                     f"| {each} |")
+        lines.append(
+            f"| {label} | {fmt(median)} | {fmt(min(values))}–{fmt(max(values))} | {each} |"
+        )
     return "\n".join(lines)
 
 

@@ -127,16 +127,24 @@ def main(argv: list[str] | None = None) -> int:
     app = ensure_app(argv)
     from desktop.app import AppController
     from desktop.crash import install_crash_handler
+    from desktop.embedded import hold_until_released
 
     previous_hook = install_crash_handler()
     quit_on_close = app.quitOnLastWindowClosed()
     app.setQuitOnLastWindowClosed(True)
     controller = AppController()
-    controller.start()
+    # The Local server starts its thread in start(); let the first window paint before its
+    # imports compete for the GIL: the first turn of the event loop releases it.
+    release_server = hold_until_released()
+    try:
+        controller.start()
+    finally:
+        QTimer.singleShot(0, release_server)
     restore_signals = _quit_on_ctrl_c(app)
     try:
         return int(app.exec())
     finally:
+        release_server()
         # Stop the server and join its threads; leave a borrowed QApplication as it was.
         restore_signals()
         controller.shutdown()

@@ -17,6 +17,21 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+#: Cleared while the app builds and paints its first window (see ``hold_until_released``): a
+#: server thread that starts meanwhile waits, at most ``HOLD_LIMIT`` seconds, before importing
+#: the backend. Both are Python and share one GIL; the backend's imports would otherwise take it
+#: between every Qt call of the first paint, and the window would show later.
+_go = threading.Event()
+_go.set()
+HOLD_LIMIT = 2.0
+
+
+def hold_until_released() -> Any:
+    """Make embedded servers that start from now on wait until the returned function is called
+    (or ``HOLD_LIMIT`` has passed). Returns the release function; calling it twice is fine."""
+    _go.clear()
+    return _go.set
+
 
 class EmbeddedServerError(RuntimeError):
     """The local library could not be opened or served."""
@@ -79,6 +94,7 @@ class EmbeddedServer:
 
     def _main(self) -> None:
         try:
+            _go.wait(HOLD_LIMIT)
             server = self._build()
         except BaseException as exc:
             log.exception("embedded server failed to start")

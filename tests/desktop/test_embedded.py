@@ -87,3 +87,41 @@ def test_pyside_import_hook_reads_files_and_answers_as_pyside_does() -> None:
     ]:
         assert fast(module) is uses, module.__name__
         assert original(module) is uses, module.__name__
+
+
+def test_a_held_server_waits_for_the_release(tmp_path: Path) -> None:
+    import threading
+
+    from desktop import embedded
+
+    release = embedded.hold_until_released()
+    server = EmbeddedServer(tmp_path / "data")
+    urls: list[str] = []
+    starter = threading.Thread(target=lambda: urls.append(server.start()))
+    try:
+        starter.start()
+        time.sleep(0.3)
+        assert urls == [] and not server.running  # still held
+        release()
+        starter.join(30)
+        assert urls and server.running
+        assert requests.get(f"{urls[0]}/api/v1/health", timeout=5).status_code == 200
+    finally:
+        release()
+        starter.join(30)
+        server.stop()
+
+
+def test_a_hold_that_is_never_released_ends_by_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop import embedded
+
+    monkeypatch.setattr(embedded, "HOLD_LIMIT", 0.2)
+    release = embedded.hold_until_released()
+    server = EmbeddedServer(tmp_path / "data")
+    try:
+        assert server.start(timeout=30).startswith("http://127.0.0.1:")
+    finally:
+        release()
+        server.stop()
