@@ -11,16 +11,17 @@ import logging
 import smtplib
 import socket
 import threading
+import time
 import uuid
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_mail import Connection, Message
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from .extensions import db
-from .models import OutboxMessage
+from .models import IdempotencyRecord, LoginFailure, OutboxMessage, RevokedToken
 from .models.outbox import FAILED, PENDING, SENT
 from .models.types import utcnow
 
@@ -63,6 +64,23 @@ class LetterMessage(Message):
                 alternative._headers.append((name, value))
         alternative.policy = message.policy
         return alternative
+
+
+PURGE_EVERY_SECONDS = 3600
+IDEMPOTENCY_KEEP = timedelta(days=1)
+
+
+def purge_expired() -> None:
+    """Forget what no longer matters: revoked tokens past their expiry, replayable
+    answers older than a day, failed sign-ins outside every window."""
+    now = utcnow()
+    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < now))
+    db.session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - IDEMPOTENCY_KEEP)
+    )
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - window))
+    db.session.commit()
 
 
 class TimedConnection(Connection):
@@ -111,10 +129,14 @@ class OutboxWorker:
 
     def _run(self) -> None:
         poll = self.app.config["OUTBOX_POLL_SECONDS"]
+        next_purge = 0.0
         while not self._stop.is_set():
             try:
                 with self.app.app_context():
                     self.run_once()
+                    if time.monotonic() >= next_purge:
+                        purge_expired()
+                        next_purge = time.monotonic() + PURGE_EVERY_SECONDS
             except Exception:  # a database outage: log and keep the thread alive
                 log.exception("outbox: pass failed; will try again")
             self._wake.wait(poll)

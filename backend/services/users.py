@@ -22,7 +22,8 @@ from ..errors import (
     WrongCurrentPassword,
 )
 from ..extensions import db
-from ..models import LoginFailure, Poem, Rating, User
+from ..models import LoginFailure, OutboxMessage, Poem, Rating, User
+from ..models.outbox import PENDING
 from ..models.types import utcnow
 from .pagination import forget_totals
 from .ratings import lock_poems, refresh_poem_counts
@@ -208,6 +209,11 @@ def delete_user(target: User) -> None:
     )
     db.session.execute(delete(Poem).where(Poem.author_id == target.id))
     forget_totals()
+    db.session.execute(  # their letters that have not gone out yet go with them
+        delete(OutboxMessage).where(
+            OutboxMessage.recipient == target.email, OutboxMessage.status == PENDING
+        )
+    )
     db.session.delete(target)
     db.session.flush()
     for poem_id in rated:

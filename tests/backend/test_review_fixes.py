@@ -111,3 +111,58 @@ def test_the_current_password_cannot_be_guessed_without_limit(client, poet):
         headers=poet.headers,
     )
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+
+
+def test_expired_state_is_purged(app):
+    from datetime import timedelta
+
+    from backend.models import IdempotencyRecord, LoginFailure, RevokedToken
+    from backend.models.types import utcnow
+    from backend.outbox import purge_expired
+
+    old = utcnow() - timedelta(days=2)
+    with app.app_context():
+        db.session.add_all(
+            [
+                RevokedToken(jti="gone", expires_at=old),
+                RevokedToken(jti="kept", expires_at=utcnow() + timedelta(hours=1)),
+                IdempotencyRecord(
+                    user_id=1,
+                    key="k",
+                    request_path="/p",
+                    status_code=201,
+                    response_body="{}",
+                    created_at=old,
+                ),
+                LoginFailure(scope="account", subject="a@b.org", at=old),
+            ]
+        )
+        db.session.commit()
+        purge_expired()
+        assert db.session.execute(select(RevokedToken.jti)).scalars().all() == ["kept"]
+        assert db.session.execute(select(IdempotencyRecord)).first() is None
+        assert db.session.execute(select(LoginFailure)).first() is None
+
+
+def test_a_deleted_user_gets_no_more_letters(app_factory):
+    app = app_factory(MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=9)
+    client = app.test_client()
+    author = client.post(
+        f"{API}/auth/register",
+        json={"name": "A", "email": "a@example.org", "password": "long enough"},
+    )
+    rater = client.post(
+        f"{API}/auth/register",
+        json={"name": "R", "email": "r@example.org", "password": "long enough"},
+    )
+    auth_a = {"Authorization": f"Bearer {author.json['access_token']}"}
+    auth_r = {"Authorization": f"Bearer {rater.json['access_token']}"}
+    poem = client.post(f"{API}/poems", json={"title": "T", "body": "b"}, headers=auth_a)
+    client.post(f"{API}/poems/{poem.json['id']}/ratings", json={"score": 5}, headers=auth_r)
+    with app.app_context():
+        assert db.session.execute(select(OutboxMessage)).first() is not None
+    assert (
+        client.delete(f"{API}/users/{author.json['user']['id']}", headers=auth_a).status_code == 204
+    )
+    with app.app_context():
+        assert db.session.execute(select(OutboxMessage)).first() is None
