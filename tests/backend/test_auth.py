@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from flask_jwt_extended import create_access_token
 
+from tests.backend.helpers import assert_problem
+
 API = "/api/v1"
 
 
@@ -25,15 +27,6 @@ def login(client, email, password, address="10.0.0.1"):
 
 def bearer(token):
     return {"Authorization": f"Bearer {token}"}
-
-
-def assert_problem(reply, status):
-    assert reply.status_code == status, reply.get_data(as_text=True)
-    assert reply.mimetype == "application/problem+json"
-    body = reply.json
-    assert body["status"] == status
-    assert body["title"] and body["detail"] and body["type"]
-    return body
 
 
 def users_in(app):

@@ -5,18 +5,10 @@ from __future__ import annotations
 import io
 import json
 
+from tests.backend.helpers import assert_problem
+
 API = "/api/v1"
 ONE_MIB = 1024 * 1024
-
-
-def assert_problem(reply, status):
-    assert reply.status_code == status, reply.get_data(as_text=True)
-    assert reply.headers["Content-Type"].startswith("application/problem+json")
-    body = json.loads(reply.get_data(as_text=True))
-    assert body["status"] == status
-    for member in ("type", "title", "detail"):
-        assert isinstance(body[member], str) and body[member], member
-    return body
 
 
 def test_a_body_over_one_mib_is_413_before_anything_else(client, poet):

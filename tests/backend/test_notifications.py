@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.backend.helpers import assert_problem
+
 API = "/api/v1"
-
-
-def assert_problem(reply, status):
-    assert reply.status_code == status, reply.get_data(as_text=True)
-    assert reply.mimetype == "application/problem+json"
-    return reply.json
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from sqlalchemy import insert, update
 
 from backend.extensions import db
 from backend.models import Poem
+from tests.backend.helpers import assert_problem
 
 API = "/api/v1"
 SUMMARY = {
@@ -21,14 +22,6 @@ SUMMARY = {
     "rating_avg",
     "excerpt",
 }
-
-
-def assert_problem(reply, status):
-    assert reply.status_code == status, reply.get_data(as_text=True)
-    assert reply.mimetype == "application/problem+json"
-    body = reply.json
-    assert body["status"] == status and body["title"] and body["detail"]
-    return body
 
 
 def publish(client, account, title="A poem", body="a line\n", **headers):

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
+from tests.backend.helpers import assert_problem, publish
+
 API = "/api/v1"
 PRIVATE = {"email", "notify_by_email", "active"}
-
-
-def assert_problem(reply, status):
-    assert reply.status_code == status, reply.get_data(as_text=True)
-    assert reply.mimetype == "application/problem+json"
-    body = reply.json
-    assert body["status"] == status and body["title"] and body["detail"]
-    return body
-
-
-def publish(client, account, title="A poem", body="a line\n"):
-    reply = client.post(
-        f"{API}/poems", json={"title": title, "body": body}, headers=account.headers
-    )
-    assert reply.status_code == 201, reply.json
-    return reply.json
 
 
 def rate(client, account, poem_id, score, comment=""):
