@@ -20,14 +20,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import auth, connections, models, resources  # noqa: F401  (tables, pool events)
     from .config import build_config
     from .errors import to_response
-    from .extensions import db, mail, migrate
+    from .extensions import db, mail
 
     app = Flask(__name__, static_folder=None)
     app.config.update(build_config(overrides))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
+    # Flask-Migrate (and with it Alembic) is set up only when a migration has to run:
+    # importing it is a third of what opening a Local library costs (bench/README.md).
+    app.config.setdefault("MIGRATIONS_DIR", _migrations_dir())
     mail.init_app(app)
     auth.init_app(app)
     resources.init_app(app)

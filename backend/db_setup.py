@@ -61,8 +61,7 @@ def current_revisions(app: Flask) -> frozenset[str] | None:
 
 def is_current(app: Flask) -> bool:
     """True when the database is at the newest schema (Alembic would do nothing)."""
-    directory = app.extensions["migrate"].directory
-    heads = head_revisions(directory)
+    heads = head_revisions(app.config["MIGRATIONS_DIR"])
     return bool(heads) and current_revisions(app) == heads
 
 
@@ -72,5 +71,24 @@ def upgrade_database(app: Flask) -> None:
         return
     from flask_migrate import upgrade
 
+    with_migrate(app)
     with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
+        upgrade(directory=app.config["MIGRATIONS_DIR"])
+
+
+def with_migrate(app: Flask) -> Flask:
+    """Register Flask-Migrate on ``app`` (once)."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        from .extensions import db
+
+        Migrate(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True)
+    return app
+
+
+def migration_app() -> Flask:
+    """For writing migrations: ``FLASK_APP=backend.db_setup:migration_app flask db migrate``."""
+    from . import create_app
+
+    return with_migrate(create_app())
