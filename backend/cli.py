@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import logging
-import signal
+import os
 import sys
 import time
 from typing import Any
@@ -40,46 +40,48 @@ def cli(ctx: click.Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8500, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
-def serve(host: str, port: int, threads: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port; one per core makes use of every core.",
+)
+def serve(host: str, port: int, threads: int, workers: int) -> None:
     """Run the club server: migrations, then the API and the email worker."""
-    from waitress.server import create_server
+    import socket
 
     from .db_setup import upgrade_database
-    from .outbox import OutboxWorker
-    from .serving import log_requests, stop_server
+    from .extensions import db
+    from .serving import serve_forked, serve_one
 
+    if workers > 1 and not hasattr(os, "fork"):
+        raise click.ClickException("--workers needs a system with fork(); use one worker here.")
     _logging()
     log = logging.getLogger("poetsbay")
     app = _app()
     upgrade_database(app)
-    log_requests(app)
-    worker = OutboxWorker(app)
-    worker.start()
-    server = create_server(app, host=host, port=port, threads=threads, ident="poetsbay")
+    with app.app_context():
+        db.engine.dispose()  # no connection may be shared with a forked worker
+    listener = socket.create_server((host, port))
+    bound_host, bound_port = listener.getsockname()[:2]
     mail = "SMTP " + app.config["MAIL_SERVER"] if app.config["MAIL_ENABLED"] else "no SMTP"
     database = app.config["SQLALCHEMY_DATABASE_URI"].split("://")[0]
     log.info(
-        "Poets Bay %s serving on http://%s:%s/api/v1 (%s, %s, %d threads)",
+        "Poets Bay %s serving on http://%s:%s/api/v1 (%s, %s, %d process%s of %d threads)",
         __version__,
-        server.effective_host,
-        server.effective_port,
+        bound_host,
+        bound_port,
         database,
         mail,
+        workers,
+        "es" if workers > 1 else "",
         threads,
     )
-
-    def _terminate(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _terminate)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        log.info("stopping")
-    finally:
-        stop_server(server)
-        worker.stop()
-        log.info("stopped")
+    if workers == 1:
+        serve_one(_app, listener, threads)
+    else:
+        serve_forked(_app, listener, threads, workers, _logging)
 
 
 @cli.command("create-admin")
@@ -153,7 +155,7 @@ def demo_data(users: int, poems: int, ratings: int, seed: int) -> None:
     )
 
 
-def _logging() -> None:
+def _logging() -> Any:
     """Log lines go through a queue to one writer thread: request threads never wait on
     the terminal (a shared stream handler's lock serialised them under load)."""
     import atexit
@@ -161,7 +163,9 @@ def _logging() -> None:
     from logging.handlers import QueueHandler, QueueListener
 
     stream = logging.StreamHandler()
-    stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    stream.setFormatter(
+        logging.Formatter("%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s")
+    )
     lines: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
     listener = QueueListener(lines, stream)
     root = logging.getLogger()
@@ -169,6 +173,7 @@ def _logging() -> None:
     root.setLevel(logging.INFO)
     listener.start()
     atexit.register(listener.stop)
+    return listener
 
 
 def main() -> None:

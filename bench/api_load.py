@@ -697,6 +697,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--cases", default=",".join(c.name for c in CASES),
                         help="comma-separated, of: " + ", ".join(c.name for c in CASES))
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (both servers)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="poetsbay serve --workers (processes; the ceiling stays one)")
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--poems", type=int, default=20000)
     parser.add_argument("--ratings", type=int, default=100000)
@@ -787,7 +789,8 @@ def main() -> int:
         api_port, hello_port = free_port(), free_port()
         api = Server("poetsbay serve",
                      [str(BIN / "poetsbay"), "serve", "--port", str(api_port),
-                      "--threads", str(args.threads)], env, out / "server.log")
+                      "--threads", str(args.threads), "--workers", str(args.workers)],
+                     env, out / "server.log")
         stack.callback(api.stop)
         hello = Server("hello", [sys.executable, str(BENCH / "hello_app.py"), "--port",
                                  str(hello_port), "--threads", str(args.threads)],

@@ -87,9 +87,9 @@ def test_demo_data_is_consistent(env, tmp_path):
 
 
 class Server:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], *options: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "backend", "serve", "--port", "0", "--threads", "4"],
+            [sys.executable, "-m", "backend", "serve", "--port", "0", "--threads", "4", *options],
             env={**os.environ, **env},
             stderr=subprocess.PIPE,
             text=True,
@@ -203,3 +203,28 @@ def test_plain_poetsbay_passes_desktop_options_to_the_app(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test passed" in result.stdout + result.stderr
+
+
+def test_serve_with_two_workers_shares_the_port_and_stops_cleanly(tmp_path):
+    server = Server({"POETSBAY_DATA_DIR": str(tmp_path)}, "--workers", "2")
+    try:
+        with requests.Session() as session:
+            for _ in range(40):
+                assert session.get(f"{server.url}/health", timeout=5).status_code == 200
+        for _ in range(40):  # new connections: the kernel hands them to either process
+            assert requests.get(f"{server.url}/poems", timeout=5).status_code == 200
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            served_by = {
+                found.group(1)
+                for line in server.lines
+                if (found := re.search(r"\[(\d+)\] INFO poetsbay\.access", line))
+            }
+            if len(served_by) == 2:
+                break
+            time.sleep(0.1)
+    finally:
+        code = server.stop()
+    assert code == 0
+    assert len(served_by) == 2, "".join(server.lines[-20:])
+    assert "".join(server.lines).count("stopped") >= 3  # two workers and the parent
