@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +25,16 @@ def _identity(user: User | int | str) -> str:
     return str(user.id if isinstance(user, User) else user)
 
 
+def password_fingerprint(user: User) -> str:
+    """Changes whenever the password does: tokens carry it and die with the old password."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+@jwt.additional_claims_loader
+def _claims(identity: User | int | str) -> dict[str, Any]:
+    return {"pwd": password_fingerprint(identity)} if isinstance(identity, User) else {}
+
+
 @jwt.user_lookup_loader
 def _lookup(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
     try:
@@ -33,6 +44,8 @@ def _lookup(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         return None  # a disabled or deleted user's tokens stop working at once
+    if payload.get("pwd") != password_fingerprint(user):
+        return None  # issued before the password changed: every other session ends
     return user
 
 
@@ -45,7 +58,9 @@ def _revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
 
 @jwt.user_lookup_error_loader
 def _lookup_error(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:
-    return _unauthorized("This account no longer exists or has been disabled.")
+    return _unauthorized(
+        "This session has ended: the account was disabled or deleted, or its password changed."
+    )
 
 
 @jwt.unauthorized_loader

@@ -155,7 +155,15 @@ class AccountController(QObject):
             else:
                 dialog.banner.show_message(errors.describe(exc))
 
-        self.runner.run(lambda: self.client.update_me(**changes), saved, failed)
+        def save() -> dict[str, Any]:
+            user = self.client.update_me(**changes)
+            if "password" in changes:
+                # A new password ends every session made with the old one, this one too:
+                # sign in again with it, so the app carries on (and remembers the new session).
+                self.client.login(user["email"], changes["password"])
+            return user
+
+        self.runner.run(save, saved, failed)
 
     # -- users (admins) -----------------------------------------------------------------------
     def show_users(self) -> None:

@@ -166,3 +166,21 @@ def test_a_deleted_user_gets_no_more_letters(app_factory):
     )
     with app.app_context():
         assert db.session.execute(select(OutboxMessage)).first() is None
+
+
+def test_a_new_password_ends_every_session_made_with_the_old_one(client, poet):
+    changed = client.patch(
+        f"{API}/users/me",
+        json={"password": "a brand new one", "current_password": poet.password},
+        headers=poet.headers,
+    )
+    assert changed.status_code == 200
+    assert client.get(f"{API}/users/me", headers=poet.headers).status_code == 401
+    stale_refresh = {"Authorization": f"Bearer {poet.refresh_token}"}
+    assert client.post(f"{API}/auth/refresh", headers=stale_refresh).status_code == 401
+    fresh = client.post(
+        f"{API}/auth/login", json={"email": poet.email, "password": "a brand new one"}
+    )
+    assert fresh.status_code == 200
+    headers = {"Authorization": f"Bearer {fresh.json['access_token']}"}
+    assert client.get(f"{API}/users/me", headers=headers).status_code == 200

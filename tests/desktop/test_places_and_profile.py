@@ -170,3 +170,5 @@ def test_profile_changes_and_password_needs_current(
     assert app.user["notify_by_email"] is False
     assert "Ana María" in app.main_window.userLabel.text()
     ApiClient(club_server.url).login("ana@example.org", "another horse 2")
+    # The old password's tokens are dead; the app signed itself in again with the new one.
+    assert app.client.me()["name"] == "Ana María"
