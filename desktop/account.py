@@ -141,6 +141,10 @@ class AccountController(QObject):
         dialog.set_busy(True)
 
         def saved(user: dict[str, Any]) -> None:
+            core = self.core
+            if "password" in changes and self.client.refresh_token:
+                # The session signed in again with the new password: remember that one.
+                core.settings.remember_token(core.mode, core.server_url, self.client.refresh_token)
             dialog.set_busy(False)
             self.core.user = user
             self.window.set_user(user, self.core.mode_text)

@@ -170,5 +170,9 @@ def test_profile_changes_and_password_needs_current(
     assert app.user["notify_by_email"] is False
     assert "Ana María" in app.main_window.userLabel.text()
     ApiClient(club_server.url).login("ana@example.org", "another horse 2")
-    # The old password's tokens are dead; the app signed itself in again with the new one.
+    # The old password's tokens are dead; the app signed itself in again with the new one,
+    # and remembers that session for the next start.
     assert app.client.me()["name"] == "Ana María"
+    remembered = app.settings.refresh_token(app.mode, app.server_url)
+    assert remembered == app.client.refresh_token
+    assert ApiClient(club_server.url).resume(remembered)["name"] == "Ana María"
