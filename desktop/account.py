@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
+from shiboken6 import isValid
 
 from desktop import errors
 from desktop.api import ApiError
@@ -145,12 +146,16 @@ class AccountController(QObject):
             if "password" in changes and self.client.refresh_token:
                 # The session signed in again with the new password: remember that one.
                 core.settings.remember_token(core.mode, core.server_url, self.client.refresh_token)
-            dialog.set_busy(False)
-            self.core.user = user
-            self.window.set_user(user, self.core.mode_text)
-            dialog.accept()
+            core.user = user
+            self.window.set_user(user, core.mode_text)
+            if isValid(dialog):  # the person may have closed it while it saved
+                dialog.set_busy(False)
+                dialog.accept()
 
         def failed(exc: BaseException) -> None:
+            if not isValid(dialog):
+                self.window.banner.show_message(errors.describe(exc))
+                return
             dialog.set_busy(False)
             if isinstance(exc, ApiError) and exc.status == 403 and "current_password" in changes:
                 dialog.show_errors({"current_password": exc.detail or self.tr("Wrong password.")})

@@ -176,3 +176,23 @@ def test_profile_changes_and_password_needs_current(
     remembered = app.settings.refresh_token(app.mode, app.server_url)
     assert remembered == app.client.refresh_token
     assert ApiClient(club_server.url).resume(remembered)["name"] == "Ana María"
+
+
+def test_closing_the_profile_while_it_saves_still_applies_the_change(
+    qtbot: QtBot,
+    club_server: EmbeddedServer,
+    api_user: Callable[..., ApiClient],
+    make_controller: Callable[..., AppController],
+    sign_in: Callable[..., None],
+) -> None:
+    api_user("Ana")
+    app = make_controller()
+    sign_in(app, club_server.url, "ana@example.org")
+    app.main_window.profileAction.trigger()
+    qtbot.waitUntil(lambda: app.account.profile_dialog is not None)
+    dialog = app.account.profile_dialog
+    dialog.nameEdit.setText("Ana Closed")
+    qtbot.mouseClick(dialog.saveButton, Qt.MouseButton.LeftButton)
+    dialog.reject()  # Esc while the request is on its way
+    qtbot.waitUntil(lambda: app.user["name"] == "Ana Closed")
+    assert "Ana Closed" in app.main_window.userLabel.text()
