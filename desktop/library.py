@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
+from shiboken6 import isValid
 
 from desktop import errors
 from desktop.api import ApiError
@@ -152,8 +153,9 @@ class LibraryController(QObject):
             )
 
         def saved(result: dict[str, Any]) -> None:
-            editor.set_busy(False)
-            editor.accept()
+            if isValid(editor):  # the person may have closed it while it saved
+                editor.set_busy(False)
+                editor.accept()
             if poem is None:
                 self.window.placesList.setCurrentRow(0)
                 self.refresh_list()
@@ -162,6 +164,9 @@ class LibraryController(QObject):
             self.open_poem(int(result["id"]))
 
         def failed(exc: BaseException) -> None:
+            if not isValid(editor):
+                self.window.banner.show_message(errors.describe(exc))
+                return
             editor.set_busy(False)
             if isinstance(exc, ApiError) and exc.status == 412:
                 editor.show_conflict(exc.body.get("current"))
@@ -180,13 +185,17 @@ class LibraryController(QObject):
         editor.set_busy(True)
 
         def deleted(_result: Any) -> None:
-            editor.accept()
+            if isValid(editor):
+                editor.accept()
             self.poems.remove_item(poem_id)
             if self._open_id == poem_id:
                 self._open_id = None
                 self.window.reader.clear()
 
         def failed(exc: BaseException) -> None:
+            if not isValid(editor):
+                self.window.banner.show_message(errors.describe(exc))
+                return
             editor.set_busy(False)
             editor.banner.show_message(errors.describe(exc), retry=False)
 
@@ -238,13 +247,17 @@ class LibraryController(QObject):
         dialog.set_busy(True)
 
         def done(_result: Any) -> None:
-            dialog.set_busy(False)
-            dialog.accept()
+            if isValid(dialog):  # closed while the rating was on its way
+                dialog.set_busy(False)
+                dialog.accept()
             self.open_poem(poem_id)
             if self.window.place in ("ratings", "unrated"):
                 self.refresh_list()
 
         def failed(exc: BaseException) -> None:
+            if not isValid(dialog):
+                self.window.banner.show_message(errors.describe(exc))
+                return
             dialog.set_busy(False)
             if isinstance(exc, ApiError) and exc.errors:
                 dialog.show_errors(exc.errors, exc.message)

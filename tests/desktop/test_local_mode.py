@@ -128,3 +128,21 @@ def test_keyboard_shortcuts(qtbot: QtBot, make_controller: Callable[..., AppCont
     qtbot.keyClick(mw, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: controller.library.editor is not None)
     assert controller.library.editor.isVisible()
+
+
+def test_closing_the_editor_while_it_publishes_still_lists_the_poem(
+    qtbot: QtBot,
+    make_controller: Callable[..., AppController],
+) -> None:
+    controller = make_controller()
+    register_local(qtbot, controller)
+    mw = controller.main_window
+    qtbot.mouseClick(mw.newPoemButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.library.editor is not None)
+    editor = controller.library.editor
+    editor.titleEdit.setText("Closed Early")
+    editor.bodyEdit.setPlainText(POEM)
+    qtbot.mouseClick(editor.publishButton, Qt.MouseButton.LeftButton)
+    editor.reject()  # Esc while the poem is on its way
+    qtbot.waitUntil(lambda: any("Closed Early" in t for t in list_titles(controller)))
+    qtbot.waitUntil(lambda: mw.reader.titleLabel.text() == "Closed Early")
