@@ -57,6 +57,7 @@ class EmbeddedServer:
         self._server: Any = None
         self._outbox: Any = None
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
         self._ready = threading.Event()
         self._error: BaseException | None = None
 
@@ -83,6 +84,7 @@ class EmbeddedServer:
                 raise EmbeddedServerError("the local server did not start")
             return self.url
         self._ready.clear()
+        self._stopping.clear()
         self._error = None
         self._thread = threading.Thread(target=self._main, name="poetsbay-embedded", daemon=True)
         self._thread.start()
@@ -99,6 +101,13 @@ class EmbeddedServer:
         except BaseException as exc:
             log.exception("embedded server failed to start")
             self._error = exc
+            self._ready.set()
+            return
+        if self._stopping.is_set():  # stop() came while the server was being built
+            self._stop_outbox()
+            server.close()
+            server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+            self._error = EmbeddedServerError("the local server was stopped while starting")
             self._ready.set()
             return
         self._server = server
@@ -136,17 +145,26 @@ class EmbeddedServer:
             ident="PoetsBay",
         )
 
-    def stop(self, timeout: float = 5.0) -> bool:
-        """Stop serving and join the thread. Returns True when the thread has ended."""
-        server, thread = self._server, self._thread
+    def _stop_outbox(self) -> None:
         if self._outbox is not None:
             try:
                 self._outbox.stop()
             except Exception:
                 log.warning("outbox worker did not stop cleanly", exc_info=True)
             self._outbox = None
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        """Stop serving and join the thread. Returns True when the thread has ended."""
+        self._stopping.set()
+        server, thread = self._server, self._thread
+        if server is None and thread is not None and thread.is_alive():
+            # Still starting: its thread sees the flag once the server is built, and ends.
+            thread.join(timeout + HOLD_LIMIT)
+            server = self._server
+        self._stop_outbox()
         if server is None or thread is None:
-            return True
+            self._thread = None if thread is None or not thread.is_alive() else thread
+            return thread is None or not thread.is_alive()
         from waitress import wasyncore
 
         socket_map = server._map

@@ -125,3 +125,39 @@ def test_a_hold_that_is_never_released_ends_by_itself(
     finally:
         release()
         server.stop()
+
+
+def test_stop_while_the_server_is_still_starting_ends_its_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from desktop.embedded import EmbeddedServerError
+
+    server = EmbeddedServer(tmp_path)
+    gate = threading.Event()
+    real_build = server._build
+
+    def slow_build() -> object:
+        gate.wait(10)
+        return real_build()
+
+    monkeypatch.setattr(server, "_build", slow_build)
+    outcome: list[BaseException | str] = []
+
+    def start() -> None:
+        try:
+            outcome.append(server.start())
+        except EmbeddedServerError as error:
+            outcome.append(error)
+
+    starter = threading.Thread(target=start)
+    starter.start()
+    deadline = time.monotonic() + 5
+    while server._thread is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    threading.Timer(0.3, gate.set).start()  # the build finishes while stop() waits
+    assert server.stop() is True
+    starter.join(10)
+    assert not server.running
+    assert isinstance(outcome[0], EmbeddedServerError)
