@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -142,6 +143,22 @@ def test_change_and_delete_my_rating(
     assert ana.poem(poem["id"])["rating_count"] == 0
 
 
+def open_profile(
+    qtbot: QtBot,
+    club_server: EmbeddedServer,
+    api_user: Callable[..., ApiClient],
+    make_controller: Callable[..., AppController],
+    sign_in: Callable[..., None],
+) -> tuple[AppController, Any]:
+    """Ana, signed in to the club server, with her profile dialog open."""
+    api_user("Ana")
+    app = make_controller()
+    sign_in(app, club_server.url, "ana@example.org")
+    app.main_window.profileAction.trigger()
+    qtbot.waitUntil(lambda: app.account.profile_dialog is not None)
+    return app, app.account.profile_dialog
+
+
 def test_profile_changes_and_password_needs_current(
     qtbot: QtBot,
     club_server: EmbeddedServer,
@@ -149,12 +166,7 @@ def test_profile_changes_and_password_needs_current(
     make_controller: Callable[..., AppController],
     sign_in: Callable[..., None],
 ) -> None:
-    api_user("Ana")
-    app = make_controller()
-    sign_in(app, club_server.url, "ana@example.org")
-    app.main_window.profileAction.trigger()
-    qtbot.waitUntil(lambda: app.account.profile_dialog is not None)
-    dialog = app.account.profile_dialog
+    app, dialog = open_profile(qtbot, club_server, api_user, make_controller, sign_in)
     dialog.nameEdit.setText("Ana María")
     dialog.bioEdit.setPlainText("Sea poems.")
     dialog.notifyBox.setChecked(False)
@@ -185,12 +197,7 @@ def test_closing_the_profile_while_it_saves_still_applies_the_change(
     make_controller: Callable[..., AppController],
     sign_in: Callable[..., None],
 ) -> None:
-    api_user("Ana")
-    app = make_controller()
-    sign_in(app, club_server.url, "ana@example.org")
-    app.main_window.profileAction.trigger()
-    qtbot.waitUntil(lambda: app.account.profile_dialog is not None)
-    dialog = app.account.profile_dialog
+    app, dialog = open_profile(qtbot, club_server, api_user, make_controller, sign_in)
     dialog.nameEdit.setText("Ana Closed")
     qtbot.mouseClick(dialog.saveButton, Qt.MouseButton.LeftButton)
     dialog.reject()  # Esc while the request is on its way
