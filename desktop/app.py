@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop import errors
 from desktop.account import AccountController
 from desktop.api import ApiClient, ApiError
-from desktop.api.client import normalize_url
+from desktop.api.client import CONNECT_TIMEOUT, READ_TIMEOUT, normalize_url
 from desktop.embedded import EmbeddedServer
 from desktop.library import LibraryController
 from desktop.settings import LOCAL, SERVER, Settings, default_data_dir
@@ -89,9 +89,12 @@ class AppController(QObject):
 
     def shutdown(self) -> None:
         """Stop timers, let running calls end, stop and join the embedded server."""
+        # Gone for the person at once, even when a call to a hanging server has to run out.
+        self.main_window.hide()
+        self.connect_window.hide()
         self.account.stop()
         self.runner.forget()
-        self.runner.wait()
+        self.runner.wait(int((CONNECT_TIMEOUT + READ_TIMEOUT + 1) * 1000))
         self.server.stop()
         self.client.close()
 
