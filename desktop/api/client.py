@@ -47,6 +47,9 @@ class ApiClient:
         self._access: str | None = None
         self._refresh: str | None = None
         self.on_tokens_changed = on_tokens_changed
+        #: called on the calling thread after each call: True when the server answered,
+        #: False when it could not be reached (the offline indicator listens)
+        self.on_heard: Callable[[bool], None] | None = None
 
     # -- configuration --------------------------------------------------------------------
     @property
@@ -94,6 +97,22 @@ class ApiClient:
         return f"{self._base_url}/api/v1{path}"
 
     def _send(self, method: str, path: str, token: str | None, **kwargs: Any) -> requests.Response:
+        try:
+            resp = self._send_once(method, path, token, **kwargs)
+        except ServerUnreachable:
+            self._tell(False)
+            raise
+        self._tell(True)
+        return resp
+
+    def _tell(self, answered: bool) -> None:
+        listener = self.on_heard
+        if listener is not None:
+            listener(answered)
+
+    def _send_once(
+        self, method: str, path: str, token: str | None, **kwargs: Any
+    ) -> requests.Response:
         import requests
 
         url = self._url(path)
