@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 from desktop.models.paged import ItemRole
 from desktop.ui.browser import PoemBrowser, TwoLineDelegate
 from desktop.ui.common import MessageBanner, icon, name
+from desktop.ui.connection_status import ConnectionStatus
+from desktop.ui.drafts_panel import DraftsPanel
 from desktop.ui.reader import PoemReader
 
 # Marked for lupdate; translated where shown (self.tr in the MainWindow context).
@@ -35,7 +37,9 @@ PLACES = [
     ("mine", QT_TRANSLATE_NOOP("MainWindow", "My poems"), "feather"),
     ("unrated", QT_TRANSLATE_NOOP("MainWindow", "Not rated by me"), "star"),
     ("ratings", QT_TRANSLATE_NOOP("MainWindow", "My ratings"), "list"),
+    ("drafts", QT_TRANSLATE_NOOP("MainWindow", "Drafts"), "edit"),
 ]
+STACK = {"ratings": 1, "drafts": 2}  # every other place shows the poem browser
 
 
 class MainWindow(QMainWindow):
@@ -86,6 +90,8 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.browser)
         self.stack.addWidget(self.myRatingsList)
+        self.draftsPanel = DraftsPanel(self)
+        self.stack.addWidget(self.draftsPanel)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.placesList)
@@ -112,6 +118,8 @@ class MainWindow(QMainWindow):
         self.busyBar.hide()
         self.userLabel = QLabel(self)
         name(self.userLabel, "userLabel", self.tr("Signed in as"))
+        self.connectionStatus = ConnectionStatus(self)
+        self.statusBar().addWidget(self.connectionStatus)
         self.statusBar().addPermanentWidget(self.busyBar)
         self.statusBar().addPermanentWidget(self.userLabel)
 
@@ -226,7 +234,7 @@ class MainWindow(QMainWindow):
         if current is None:
             return
         key = str(current.data(Qt.ItemDataRole.UserRole))
-        self.stack.setCurrentIndex(1 if key == "ratings" else 0)
+        self.stack.setCurrentIndex(STACK.get(key, 0))
         self.placeChanged.emit(key)
 
     def _my_rating_activated(self, index: Any) -> None:
@@ -239,6 +247,12 @@ class MainWindow(QMainWindow):
     def place(self) -> str:
         item = self.placesList.currentItem()
         return str(item.data(Qt.ItemDataRole.UserRole)) if item else "all"
+
+    def show_place(self, key: str) -> None:
+        for row in range(self.placesList.count()):
+            if self.placesList.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.placesList.setCurrentRow(row)
+                return
 
     def set_user(self, user: dict[str, Any] | None, mode_text: str) -> None:
         if user is None:

@@ -26,6 +26,7 @@ from desktop.ui.poem_editor import poem_font
 class PoemReader(QWidget):
     rateRequested = Signal()
     editRequested = Signal()
+    takeBackRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,11 +38,19 @@ class PoemReader(QWidget):
         self.metaLabel = QLabel(self)
         name(self.metaLabel, "readerMeta", self.tr("Author, date and score"))
         self.metaLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.pendingLabel = QLabel(self)
+        name(self.pendingLabel, "poemPendingLabel", self.tr("Changes to this poem not yet sent"))
+        self.pendingLabel.hide()
         self.rateButton = QPushButton(icon("star"), self.tr("&Rate…"), self)
         name(self.rateButton, "rateButton", self.tr("Rate this poem"))
         self.rateButton.setToolTip(self.tr("Rate this poem (Ctrl+R)"))
         self.editButton = QPushButton(icon("edit"), self.tr("&Edit…"), self)
         name(self.editButton, "editPoemButton", self.tr("Edit this poem"))
+        self.takeBackButton = QPushButton(icon("feather"), self.tr("Into a &draft"), self)
+        name(self.takeBackButton, "takeBackButton", self.tr("Take this poem back into a draft"))
+        self.takeBackButton.setToolTip(
+            self.tr("Work on this poem in Drafts, then publish it again")
+        )
 
         # Plain text only: a poem's spaces, tabs and blank lines are shown as written.
         self.poemReader = QPlainTextEdit(self)
@@ -67,8 +76,10 @@ class PoemReader(QWidget):
         titles = QVBoxLayout()
         titles.addWidget(self.titleLabel)
         titles.addWidget(self.metaLabel)
+        titles.addWidget(self.pendingLabel)
         head.addLayout(titles, 1)
         head.addWidget(self.editButton, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.takeBackButton, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.rateButton, 0, Qt.AlignmentFlag.AlignTop)
 
         ratings = QWidget(self)
@@ -96,6 +107,7 @@ class PoemReader(QWidget):
 
         self.rateButton.clicked.connect(self.rateRequested)
         self.editButton.clicked.connect(self.editRequested)
+        self.takeBackButton.clicked.connect(self.takeBackRequested)
         self.clear()
 
     def clear(self, text: str = "") -> None:
@@ -104,8 +116,25 @@ class PoemReader(QWidget):
         self._stack.setCurrentIndex(0)
         self.rateButton.setEnabled(False)
         self.editButton.hide()
+        self.takeBackButton.hide()
+        self.set_pending(0)
 
-    def show_poem(self, poem: dict[str, Any], *, my_id: int | None, is_admin: bool) -> None:
+    def set_pending(self, count: int) -> None:
+        """How many changes to this poem (an edit, a rating) wait on this device."""
+        self.pendingLabel.setText(
+            self.tr("%n change(s) to this poem wait to be sent", "", count) if count else ""
+        )
+        self.pendingLabel.setVisible(count > 0)
+
+    def show_poem(
+        self,
+        poem: dict[str, Any],
+        *,
+        my_id: int | None,
+        is_admin: bool,
+        stale_since: str = "",
+    ) -> None:
+        """``stale_since``: the poem is a copy saved on this device at that time (offline)."""
         self.poem = poem
         author = poem.get("author") or {}
         own = my_id is not None and author.get("id") == my_id
@@ -115,6 +144,11 @@ class PoemReader(QWidget):
             .replace("%1", str(author.get("name", "")))
             .replace("%2", fmt.date(poem.get("created_at")))
             .replace("%3", fmt.average(poem.get("rating_avg"), poem.get("rating_count")))
+            + (
+                " · " + self.tr("copy saved %1, may be out of date").replace("%1", stale_since)
+                if stale_since
+                else ""
+            )
         )
         if self.poemReader.toPlainText() != poem.get("body", ""):
             self.poemReader.setPlainText(str(poem.get("body", "")))
@@ -124,6 +158,7 @@ class PoemReader(QWidget):
         self.rateButton.setEnabled(not own and my_id is not None)
         self.rateButton.setText(self.tr("&Edit my rating…") if mine else self.tr("&Rate…"))
         self.editButton.setVisible(own or is_admin)
+        self.takeBackButton.setVisible(own)
         count = int(poem.get("rating_count") or 0)
         self.ratingsLabel.setText(
             self.tr("%n rating(s)", "", count) if count else self.tr("No ratings yet")
