@@ -12,6 +12,8 @@ from shiboken6 import isValid
 from desktop import errors
 from desktop.api import ApiError
 from desktop.models.lists import NotificationsModel, UsersModel
+from desktop.offline.queue import MARK_ALL_READ, MARK_READ
+from desktop.sync import Waiter
 from desktop.ui.account_dialogs import NotificationsDialog, ProfileDialog
 from desktop.ui.common import icon
 from desktop.ui.users_dialog import UsersDialog
@@ -108,18 +110,27 @@ class AccountController(QObject):
         dialog.open()
 
     def mark_read(self, notification_id: int) -> None:
-        def done(_result: Any) -> None:
+        """Queued like every change: sent now, or when the server answers again."""
+
+        def done(_result: Any = None) -> None:
             self.notifications.mark_read(notification_id)
             self.refresh_unread()
 
-        self.runner.run(lambda: self.client.mark_read(notification_id), done, self._failed)
+        self._submit(MARK_READ, {"notification_id": notification_id}, done)
 
     def mark_all_read(self) -> None:
-        def done(_result: Any) -> None:
+        def done(_result: Any = None) -> None:
             self.notifications.mark_all_read()
             self.refresh_unread()
 
-        self.runner.run(self.client.mark_all_read, done, self._failed)
+        self._submit(MARK_ALL_READ, {}, done)
+
+    def _submit(self, kind: str, payload: dict[str, Any], done: Callable[..., None]) -> None:
+        def refused(exc: ApiError) -> None:
+            self.core.sync.drop_waiting()
+            self._failed(exc)
+
+        self.core.sync.submit(kind, payload, Waiter(done, refused, None, done))
 
     def _failed(self, exc: BaseException) -> None:
         dialog = self.notifications_dialog

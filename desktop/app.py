@@ -14,9 +14,11 @@ from desktop import errors
 from desktop.account import AccountController
 from desktop.api import ApiClient, ApiError
 from desktop.api.client import CONNECT_TIMEOUT, READ_TIMEOUT, normalize_url
+from desktop.drafting import DraftsController
 from desktop.embedded import EmbeddedServer
 from desktop.library import LibraryController
 from desktop.settings import LOCAL, SERVER, Settings, default_data_dir
+from desktop.sync import SyncController
 from desktop.ui.connect_window import ConnectWindow
 from desktop.ui.main_window import MainWindow
 from desktop.workers import TaskRunner
@@ -52,8 +54,13 @@ class AppController(QObject):
 
         self.connect_window = ConnectWindow()
         self.main_window = MainWindow()
+        self.sync = SyncController(self)
+        self.client.on_heard = self.sync.heard_from_thread
         self.library = LibraryController(self)
         self.account = AccountController(self)
+        self.drafting = DraftsController(self, self.sync)
+        self.sync.attach(self.main_window.connectionStatus)
+        self.drafting.attach(self.main_window.draftsPanel)
         self._wire()
 
     # -- wiring -------------------------------------------------------------------------------
@@ -93,8 +100,10 @@ class AppController(QObject):
         self.main_window.hide()
         self.connect_window.hide()
         self.account.stop()
+        self.library.keep_open_editor()
         self.runner.forget()
         self.runner.wait(int((CONNECT_TIMEOUT + READ_TIMEOUT + 1) * 1000))
+        self.sync.stop()
         self.server.stop()
         self.client.close()
 
@@ -138,6 +147,8 @@ class AppController(QObject):
 
     # -- connect window -----------------------------------------------------------------------
     def show_connect(self) -> None:
+        if self.library.editor is not None:
+            self.library.editor.reject()  # its text is kept as a draft of this account
         self.connect_window.set_mode(self.mode, self.server_url)
         self.connect_window.show()
         self.connect_window.raise_()
@@ -212,12 +223,27 @@ class AppController(QObject):
                 self.settings.forget_token(self.mode, self.server_url)
                 self.show_connect()
                 self.connect_window.show_message(errors.describe(exc))
+            elif errors.is_unreachable(exc) and self.mode == SERVER:
+                # Offline: work as the account last seen here; the session resumes by itself.
+                self.sync.last_user(
+                    lambda user: self._offline_session(user, exc, token),
+                    lambda: self.report(exc, retry=lambda: self.resume(token)),
+                )
             else:
                 self.report(exc, retry=lambda: self.resume(token))
 
         self.ensure_backend(
             lambda: self.runner.run(lambda: self.client.resume(token), self._signed_in, failed)
         )
+
+    def _offline_session(self, user: dict[str, Any], exc: BaseException, token: str) -> None:
+        self.user = user
+        mw = self.main_window
+        mw.set_user(user, self.mode_text)
+        mw.show()
+        self.connect_window.hide()
+        self.signedIn.emit(user)
+        self.report(exc, retry=lambda: self.resume(token))
 
     def _signed_in(self, user: dict[str, Any]) -> None:
         self.user = user
@@ -235,6 +261,8 @@ class AppController(QObject):
         self.signedIn.emit(user)
 
     def sign_out(self) -> None:
+        if self.library.editor is not None:
+            self.library.editor.reject()  # its text is kept as a draft of this account
         mode, url = self.mode, self.server_url
         self.settings.forget_token(mode, url)
         self.user = None

@@ -221,7 +221,7 @@ class DraftsController(QObject):
                 done(result)
 
         def refused(exc: ApiError) -> None:
-            self._refused_change(exc, title)
+            self.refused_change(exc, title)
 
         self.sync.submit(
             kind,
@@ -240,7 +240,7 @@ class DraftsController(QObject):
             kind="info",
         )
 
-    def _refused_change(self, exc: ApiError, title: str) -> None:
+    def refused_change(self, exc: ApiError, title: str) -> None:
         """The server refused a publish or an edit: the text stays in Drafts, with the reason."""
         self.sync.drop_waiting(lambda _change: self.refresh())
         detail = "; ".join(exc.errors.values()) or errors.describe(exc)

@@ -60,7 +60,7 @@ def test_places_filter_the_list(
     assert "Edit my rating" in app.main_window.rateButton.text().replace("&", "")
 
 
-def test_edit_reports_a_change_made_elsewhere_then_overwrites(
+def test_edit_meets_a_change_made_elsewhere_and_keeps_mine(
     qtbot: QtBot,
     club_server: EmbeddedServer,
     api_user: Callable[..., ApiClient],
@@ -82,10 +82,12 @@ def test_edit_reports_a_change_made_elsewhere_then_overwrites(
     ana.update_poem(poem["id"], version=poem["version"], body="changed elsewhere")
     editor.bodyEdit.setPlainText("my words")
     qtbot.mouseClick(editor.publishButton, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: editor.overwriteButton.isVisible())
-    assert "changed elsewhere" in editor.banner.text
-    assert editor.body == "my words"  # nothing lost
-    qtbot.mouseClick(editor.overwriteButton, Qt.MouseButton.LeftButton)
+    # The same line changed on both sides: the poet sees both texts side by side.
+    qtbot.waitUntil(lambda: app.drafting.conflict_dialog is not None)
+    dialog = app.drafting.conflict_dialog
+    assert dialog.mineView.toPlainText().endswith("my words")  # nothing lost
+    assert dialog.theirsView.toPlainText().endswith("changed elsewhere")
+    qtbot.mouseClick(dialog.keepMineButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: mw.poemReader.toPlainText() == "my words")
     assert ana.poem(poem["id"])["version"] == 3
 
