@@ -125,6 +125,27 @@ def render(out_dir: Path) -> list[Path]:
             written.append(out_dir / "poem-editor.png")
             _save(editor, written[-1])
             editor.reject()
+
+            # 5. A poem changed on two devices: both texts side by side, and the merge.
+            conflict = _conflict_dialog(mw)
+            wait_until(lambda: False, 150)
+            written.append(out_dir / "conflict-window.png")
+            _save(conflict, written[-1])
+            conflict.reject()
+
+            # 6. Offline: the club server stops; a rating waits on the device.
+            club.stop()
+            ines.library.rate_current()
+            dialog = ines.library.rating_dialog
+            assert dialog is not None
+            dialog.starRating.setValue(5)
+            dialog.commentEdit.setPlainText("Read on the train, twice.")
+            dialog.submitButton.click()
+            status = mw.connectionStatus
+            wait_until(lambda: status.online is False and status.pending == 1, 15000)
+            wait_until(lambda: False, 200)
+            written.append(out_dir / "main-window-offline.png")
+            _save(mw, written[-1])
         finally:
             for controller in controllers:
                 controller.shutdown()
@@ -158,6 +179,26 @@ def _reading(settings_path: Path, url: str) -> Any:
     mw.set_user(ines.user, mw.tr("Server %1").replace("%1", "http://club.example.org:8500"))
     wait_until(lambda: False, 200)
     return ines
+
+
+def _conflict_dialog(parent: QWidget) -> Any:
+    from desktop.offline.merge import merge_text
+    from desktop.ui.conflict_dialog import ConflictDialog
+
+    base = (
+        "Ropes creak their one old tune,\n"
+        "the water keeps the time;\n"
+        "    a bell, a gull, a fishing boat\n"
+        "    all looking for a rhyme.\n"
+    )
+    mine = base.replace("one old tune", "one slow tune").replace("a fishing boat", "a rowing boat")
+    theirs = base.replace("one old tune", "oldest tune").replace("the time", "the tide")
+    title = "Harbour Song"
+    merged = merge_text(base, mine, theirs, base_title=title, my_title=title, their_title=title)
+    dialog = ConflictDialog((title, mine), (title, theirs), merged, 4, parent)
+    dialog.resize(1000, 700)
+    dialog.show()
+    return dialog
 
 
 def _row(model: Any, title_part: str) -> int:

@@ -14,8 +14,10 @@ def test_render_writes_every_window(qtbot: QtBot, tmp_path: Path) -> None:
     written = render(tmp_path / "shots")
     names = sorted(p.name for p in written)
     assert names == [
+        "conflict-window.png",
         "connect-window.png",
         "main-window-dark.png",
+        "main-window-offline.png",
         "main-window.png",
         "poem-editor.png",
         "rating-dialog.png",
