@@ -238,7 +238,6 @@ class LibraryController(QObject):
         saver = self.core.drafting.autosave(editor, draft)
         self.editor, self.saver = editor, saver
         editor.publishRequested.connect(lambda _t, _b: self._save(editor, saver))
-        editor.overwriteRequested.connect(lambda _t, _b: self._save(editor, saver))
         editor.deleteRequested.connect(lambda: self._delete(editor))
         editor.banner.retryClicked.connect(lambda: self._save(editor, saver))
         editor.finished.connect(lambda _result: self._closed("editor", editor))

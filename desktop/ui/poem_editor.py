@@ -38,7 +38,6 @@ class PoemEditor(QDialog):
 
     publishRequested = Signal(str, str)
     deleteRequested = Signal()
-    overwriteRequested = Signal(str, str)
 
     def __init__(self, poem: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,9 +70,6 @@ class PoemEditor(QDialog):
 
         self.banner = MessageBanner(self)
         self.errors = FieldErrors(self.banner)
-        self.overwriteButton = QPushButton(self.tr("&Overwrite theirs"), self)
-        name(self.overwriteButton, "overwriteButton", self.tr("Overwrite the newer version"))
-        self.overwriteButton.hide()
 
         self.publishButton = QPushButton(self.tr("&Update") if poem else self.tr("&Publish"), self)
         name(self.publishButton, "publishButton", self.tr("Publish"))
@@ -87,7 +83,6 @@ class PoemEditor(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.deleteButton)
         buttons.addWidget(self.countsLabel, 1)
-        buttons.addWidget(self.overwriteButton)
         buttons.addWidget(cancel)
         buttons.addWidget(self.publishButton)
 
@@ -107,7 +102,6 @@ class PoemEditor(QDialog):
         self.bodyEdit.textChanged.connect(self._update_enabled)
         self.publishButton.clicked.connect(self._publish)
         self.deleteButton.clicked.connect(self._delete)
-        self.overwriteButton.clicked.connect(self._overwrite)
         QShortcut(QKeySequence.StandardKey.Save, self, self._publish)
         self._busy = False
         self._update_counts()
@@ -128,17 +122,6 @@ class PoemEditor(QDialog):
     def show_errors(self, errors: dict[str, str], fallback: str = "") -> None:
         self.errors.show(errors, fallback)
 
-    def show_conflict(self, current: dict[str, Any] | None) -> None:
-        """Someone else changed the poem: say so, keep this text, offer to overwrite."""
-        self.poem = {**(self.poem or {}), **(current or {})}
-        self.banner.show_message(
-            self.tr(
-                "This poem was changed elsewhere (now version %1). Your text is kept here: "
-                "copy what you need, or overwrite theirs."
-            ).replace("%1", str((current or {}).get("version", "?")))
-        )
-        self.overwriteButton.show()
-
     def _update_counts(self) -> None:
         lines, stanzas, words = fmt.counts(self.body)
         self.countsLabel.setText(
@@ -157,11 +140,6 @@ class PoemEditor(QDialog):
         if self.publishButton.isEnabled():
             self.errors.clear()
             self.publishRequested.emit(self.title, self.body)
-
-    def _overwrite(self) -> None:
-        self.overwriteButton.hide()
-        self.errors.clear()
-        self.overwriteRequested.emit(self.title, self.body)
 
     def _delete(self) -> None:
         if common.confirm(
