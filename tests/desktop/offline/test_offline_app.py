@@ -264,18 +264,30 @@ def _edit_in_app(qtbot: QtBot, app: AppController, poem_id: int, body: str) -> N
 BASE = "The lamp turns\nover the water\n\nand the gulls\nsleep on the rock\n"
 
 
+def _lighthouse_open(
+    qtbot: QtBot,
+    club: Club,
+    make_controller: Callable[..., AppController],
+    sign_in: Callable[..., None],
+) -> tuple[ApiClient, dict[str, Any], AppController]:
+    """Ana's poem on the server, and Ana's app that has read it once (the device keeps a copy)."""
+    ana_elsewhere = _account(club, "Ana")
+    poem = ana_elsewhere.create_poem("Lighthouse", BASE)
+    app = _signed_in(qtbot, make_controller, sign_in, club, "Ana")
+    app.library.open_poem(poem["id"])
+    reader = app.main_window.poemReader
+    qtbot.waitUntil(lambda: reader.toPlainText() == BASE, timeout=WAIT_MS)
+    return ana_elsewhere, poem, app
+
+
 def test_two_devices_edit_different_lines_and_it_merges_by_itself(
     qtbot: QtBot,
     club: Club,
     make_controller: Callable[..., AppController],
     sign_in: Callable[..., None],
 ) -> None:
-    ana_elsewhere = _account(club, "Ana")
-    poem = ana_elsewhere.create_poem("Lighthouse", BASE)
-    app = _signed_in(qtbot, make_controller, sign_in, club, "Ana")
-    status, mw = app.main_window.connectionStatus, app.main_window
-    app.library.open_poem(poem["id"])  # read once: the device keeps a copy
-    qtbot.waitUntil(lambda: mw.poemReader.toPlainText() == BASE, timeout=WAIT_MS)
+    ana_elsewhere, poem, app = _lighthouse_open(qtbot, club, make_controller, sign_in)
+    status = app.main_window.connectionStatus
     club.stop()
     mine = BASE.replace("over the water", "over the black water")
     _edit_in_app(qtbot, app, poem["id"], mine)  # offline: queued with its base version
@@ -300,12 +312,8 @@ def test_two_devices_edit_the_same_line_and_the_poet_merges(
     make_controller: Callable[..., AppController],
     sign_in: Callable[..., None],
 ) -> None:
-    ana_elsewhere = _account(club, "Ana")
-    poem = ana_elsewhere.create_poem("Lighthouse", BASE)
-    app = _signed_in(qtbot, make_controller, sign_in, club, "Ana")
+    ana_elsewhere, poem, app = _lighthouse_open(qtbot, club, make_controller, sign_in)
     mw = app.main_window
-    app.library.open_poem(poem["id"])
-    qtbot.waitUntil(lambda: mw.poemReader.toPlainText() == BASE, timeout=WAIT_MS)
     qtbot.mouseClick(mw.reader.editButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: app.library.editor is not None, timeout=WAIT_MS)
     editor = app.library.editor
